@@ -1,0 +1,38 @@
+"""Connectors: read one export format into Arrow record batches with lineage.
+
+One module per ``format:`` value of a source spec, named after it (``csv`` → ``connectors.csv``),
+each exposing ``read(path, source_file, encoding, options) -> FileRead``. Adding a format is adding a
+module; nothing else changes. Connectors know nothing of DuckDB tables or of Dagster.
+
+>>> from pathlib import Path
+>>> sorted(available_formats())[:3]
+['csv', 'json', 'jsonl']
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from pathlib import Path
+from typing import Any
+
+from connectors.base import LINEAGE_FIELDS, ConnectorError, FileRead, RowReject
+
+__all__ = ["read_file", "available_formats", "ConnectorError", "FileRead", "RowReject", "LINEAGE_FIELDS"]
+
+_NOT_FORMATS = {"base", "text"}
+
+
+def available_formats() -> set[str]:
+    """Every format a spec may name: the connector modules in this package."""
+    return {m.name for m in pkgutil.iter_modules(__path__) if m.name not in _NOT_FORMATS and not m.name.startswith("_")}
+
+
+def read_file(fmt: str, path: Path, source_file: str, encoding: str | None = None,
+              options: dict[str, Any] | None = None) -> FileRead:
+    """Open ``path`` with the connector for ``fmt``; ``source_file`` is the lineage name of the file."""
+    if fmt not in available_formats():
+        raise ConnectorError(source_file, None, "unknown_format",
+                             f"no connector for format {fmt!r}; known: {sorted(available_formats())}")
+    module = importlib.import_module(f"connectors.{fmt}")
+    return module.read(Path(path), source_file, encoding, dict(options or {}))

@@ -1,0 +1,76 @@
+"""What every connector returns, and the lineage every batch carries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+
+__all__ = ["FileRead", "RowReject", "ConnectorError", "LINEAGE_FIELDS", "with_lineage", "BATCH_ROWS",
+           "sniff_encoding", "reject_binary"]
+
+LINEAGE_FIELDS = ("source_file", "source_row")
+BATCH_ROWS = 128 * 1024  # rows per Arrow batch: large enough for vectorised work, small for memory
+
+
+class ConnectorError(Exception):
+    """A whole file could not be read; names the file, where, and the rule it broke."""
+
+    def __init__(self, source_file: str, line: int | None, rule: str, detail: str):
+        self.source_file, self.line, self.rule, self.detail = source_file, line, rule, detail
+        where = f", line {line}" if line is not None else ""
+        super().__init__(f"{source_file}{where}: {rule}: {detail}")
+
+
+@dataclass(frozen=True)
+class RowReject:
+    """A record the reader could parse only as text (e.g. the wrong number of fields)."""
+
+    source_row: int
+    rule: str
+    detail: str
+    raw_text: str
+
+
+@dataclass
+class FileRead:
+    """An opened file: its columns, a stream of batches, and rejects found while streaming.
+
+    ``rejects`` is complete once ``batches`` has been consumed.
+    """
+
+    columns: list[str]
+    batches: Iterator[pa.RecordBatch]
+    rejects: list[RowReject] = field(default_factory=list)
+
+
+def with_lineage(batch: pa.RecordBatch, source_file: str, source_rows: np.ndarray) -> pa.RecordBatch:
+    """Append ``source_file`` and ``source_row`` to a batch of source columns."""
+    clash = [c for c in LINEAGE_FIELDS if c in batch.schema.names]
+    if clash:
+        raise ConnectorError(source_file, 1, "reserved_column", f"the file has reserved column(s) {clash}")
+    arrays = [*batch.columns, pa.array(np.full(batch.num_rows, source_file, dtype=object), pa.string()),
+              pa.array(source_rows, pa.int64())]
+    return pa.RecordBatch.from_arrays(arrays, names=[*batch.schema.names, *LINEAGE_FIELDS])
+
+
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+
+
+def sniff_encoding(head: bytes, declared: str | None) -> str:
+    """The declared encoding, else the one a byte-order mark announces, else UTF-8."""
+    if declared:
+        return declared
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            return encoding
+    return "utf-8"
+
+
+def reject_binary(head: bytes, source_file: str, expected: str, encoding: str) -> None:
+    """Refuse a file whose first bytes hold NUL bytes: it is not text, whatever its name says."""
+    if not encoding.lower().startswith("utf-16") and b"\x00" in head:
+        raise ConnectorError(source_file, None, "not_text",
+                             f"the file holds binary data (NUL bytes), expected {expected}")

@@ -1,0 +1,100 @@
+"""Delimited text exports (``format: csv``), read with Arrow's CSV reader.
+
+Every column is read as text; typing happens in staging, where a value that will not cast is
+quarantined with its rule. Records with too many or too few fields are not lost: they come back as
+:class:`RowReject` with their record number.
+
+Options: ``delimiter`` (default ``,``), ``quote_char`` (default ``"``), ``skip_rows`` (lines before
+the header, default 0).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from connectors.base import BATCH_ROWS, ConnectorError, FileRead, RowReject, reject_binary, sniff_encoding, with_lineage
+
+__all__ = ["read"]
+
+
+def read(path: Path, source_file: str, encoding: str | None, options: dict[str, Any]) -> FileRead:
+    head = _head(path, source_file)
+    encoding = sniff_encoding(head, encoding)
+    reject_binary(head, source_file, "delimited text (CSV)", encoding)
+    read_options = pacsv.ReadOptions(encoding=encoding, skip_rows=int(options.get("skip_rows", 0)),
+                                     use_threads=False)  # single-threaded: malformed records keep their numbers
+    parse_options = dict(delimiter=options.get("delimiter", ","), quote_char=options.get("quote_char", '"'),
+                         newlines_in_values=True)
+    columns = _header(path, source_file, read_options, parse_options)
+    rejects: list[RowReject] = []
+    table = _read_all_as_text(path, source_file, columns, read_options, parse_options, rejects)
+    return FileRead(columns, _batches(table, source_file, rejects), rejects)
+
+
+def _head(path: Path, source_file: str) -> bytes:
+    with path.open("rb") as handle:
+        head = handle.read(64 * 1024)
+    if not head.strip(b"\xef\xbb\xbf\r\n\t "):
+        raise ConnectorError(source_file, None, "empty_file", "the file is empty, expected a header line")
+    return head
+
+
+def _header(path: Path, source_file: str, read_options: pacsv.ReadOptions, parse_options: dict) -> list[str]:
+    try:
+        reader = pacsv.open_csv(path, read_options=read_options,
+                                parse_options=pacsv.ParseOptions(**parse_options, invalid_row_handler=lambda _: "skip"),
+                                convert_options=pacsv.ConvertOptions(column_types={}))
+        names = reader.schema.names
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+        raise _explain(source_file, exc) from None
+    if len(set(names)) != len(names) or any(not n.strip() for n in names):
+        raise ConnectorError(source_file, 1, "header", f"expected unique, non-empty column names, got {names}")
+    return names
+
+
+def _read_all_as_text(path: Path, source_file: str, columns: list[str], read_options: pacsv.ReadOptions,
+                      parse_options: dict, rejects: list[RowReject]) -> pa.Table:
+    def keep_as_reject(row: pacsv.InvalidRow) -> str:
+        # The reader numbers records from 1 with the header as record 1.
+        rejects.append(RowReject(row.number - 1 if row.number else -1, "field_count",
+                                 f"expected {row.expected_columns} fields, found {row.actual_columns}", row.text))
+        return "skip"
+
+    try:
+        return pacsv.read_csv(path, read_options=read_options,
+                              parse_options=pacsv.ParseOptions(**parse_options, invalid_row_handler=keep_as_reject),
+                              convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in columns},
+                                                                   strings_can_be_null=False))
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+        raise _explain(source_file, exc) from None
+
+
+def _batches(table: pa.Table, source_file: str, rejects: list[RowReject]) -> Iterator[pa.RecordBatch]:
+    rows = _record_numbers(table.num_rows, [r.source_row for r in rejects])
+    offset = 0
+    for batch in table.to_batches(max_chunksize=BATCH_ROWS):
+        yield with_lineage(batch, source_file, rows[offset:offset + batch.num_rows])
+        offset += batch.num_rows
+
+
+def _record_numbers(n_parsed: int, rejected: list[int]) -> np.ndarray:
+    """Record numbers of the parsed rows: 1..N with the rejected records' numbers left out."""
+    every = np.arange(1, n_parsed + len(rejected) + 1, dtype=np.int64)
+    return np.setdiff1d(every, np.asarray(rejected, dtype=np.int64), assume_unique=True) if rejected else every
+
+
+def _explain(source_file: str, exc: Exception) -> ConnectorError:
+    message = str(exc)
+    if isinstance(exc, UnicodeDecodeError) or "UTF8" in message or "UTF-8" in message:
+        return ConnectorError(source_file, None, "encoding",
+                              f"the file is not valid in the expected encoding ({message.splitlines()[0]}); "
+                              "declare its encoding in the spec, e.g. `encoding: cp1252`")
+    if "Empty CSV file" in message:
+        return ConnectorError(source_file, None, "empty_file", "the file is empty, expected a header line")
+    return ConnectorError(source_file, None, "csv_parse", message.splitlines()[0])

@@ -1,0 +1,228 @@
+"""Source specs: the short YAML file that declares one survey source.
+
+A spec says where a department's exports land, which format they are in, and which of their
+columns feed the unified schema. Specs are validated before anything runs; a wrong one raises
+:class:`SpecError` naming the file, the key and what was expected.
+
+>>> spec = parse_spec({"name": "nps", "department": "product", "survey": "NPS", "format": "csv",
+...                    "path": "landing/nps/*.csv", "responded_at": "submitted",
+...                    "account": {"email": "email"},
+...                    "scores": [{"column": "nps", "metric": "nps", "scale": [0, 10]}]})
+>>> spec.scores[0].higher_is_better
+True
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+__all__ = [
+    "SourceSpec",
+    "Score",
+    "Timestamp",
+    "AccountColumns",
+    "Topic",
+    "SpecError",
+    "load_spec",
+    "parse_spec",
+    "DEFAULT_MAX_REJECT_RATE",
+]
+
+SNAKE_CASE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+# A source whose share of rejected rows in one run exceeds this fails that run's validation check.
+DEFAULT_MAX_REJECT_RATE = 0.05
+
+
+class SpecError(ValueError):
+    """A source spec that cannot be used; the message names the file, the key and what was expected."""
+
+    def __init__(self, file: str | Path | None, key: str, expected: str):
+        self.file, self.key, self.expected = (str(file) if file else "<spec>"), key, expected
+        super().__init__(f"{self.file}: key '{key}': {expected}")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Timestamp(_Strict):
+    """When the customer responded. Without ``format`` ISO 8601 and common layouts are tried."""
+
+    column: str
+    timezone: str = "UTC"  # zone of values that carry no offset of their own
+    format: str | list[str] | None = None  # strptime format(s), e.g. "%m/%d/%Y"
+
+    @property
+    def formats(self) -> list[str]:
+        if self.format is None:
+            return []
+        return [self.format] if isinstance(self.format, str) else list(self.format)
+
+
+class AccountColumns(_Strict):
+    """The columns that name the customer; any of them may be absent, but not all."""
+
+    name: str | None = None
+    email: str | None = None
+    crm_id: str | None = None
+
+    @model_validator(mode="after")
+    def _at_least_one(self) -> AccountColumns:
+        if not (self.name or self.email or self.crm_id):
+            raise ValueError("name at least one of name, email, crm_id")
+        return self
+
+
+class Topic(_Strict):
+    """The topic column; a multi-select answer is split on ``separator`` (JSON lists are read as lists)."""
+
+    column: str
+    separator: str | None = None
+
+
+class Score(_Strict):
+    """One score column, its metric and scale. ``values`` maps choice text to numbers."""
+
+    column: str
+    metric: str
+    scale: tuple[float, float]
+    higher_is_better: bool = True
+    values: dict[str, float] | None = None
+
+    @field_validator("metric")
+    @classmethod
+    def _metric_snake_case(cls, value: str) -> str:
+        if not SNAKE_CASE.match(value):
+            raise ValueError(f"a snake_case metric name, got {value!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _nps_is_zero_to_ten(self) -> Score:
+        if self.metric == "nps" and tuple(self.scale) != (0, 10):
+            raise ValueError(f"scale [0, 10] for metric nps (promoters 9-10, detractors 0-6), got {list(self.scale)}")
+        return self
+
+    @field_validator("scale")
+    @classmethod
+    def _scale_ordered(cls, value: tuple[float, float]) -> tuple[float, float]:
+        if value[0] >= value[1]:
+            raise ValueError(f"[min, max] with min < max, got {list(value)}")
+        return value
+
+
+class SourceSpec(_Strict):
+    """One survey source: where its files land, their format and how their columns map."""
+
+    name: str
+    department: str
+    survey: str
+    format: str
+    path: str
+    id: str | None = None
+    responded_at: Timestamp
+    account: AccountColumns
+    topic: Topic | None = None
+    comment: str | None = None
+    scores: list[Score] = Field(default_factory=list)
+    attributes: list[str] = Field(default_factory=list)
+    encoding: str | None = None
+    options: dict[str, Any] = Field(default_factory=dict)  # format-specific reader options
+    max_reject_rate: float = Field(default=DEFAULT_MAX_REJECT_RATE, ge=0, le=1)
+    description: str | None = None
+
+    @field_validator("name", "department", "format")
+    @classmethod
+    def _snake_case(cls, value: str) -> str:
+        if not SNAKE_CASE.match(value):
+            raise ValueError(f"a snake_case name, got {value!r}")
+        return value
+
+    @field_validator("responded_at", mode="before")
+    @classmethod
+    def _timestamp_shorthand(cls, value: Any) -> Any:
+        return {"column": value} if isinstance(value, str) else value
+
+    @field_validator("topic", mode="before")
+    @classmethod
+    def _topic_shorthand(cls, value: Any) -> Any:
+        return {"column": value} if isinstance(value, str) else value
+
+    @field_validator("path")
+    @classmethod
+    def _relative_path(cls, value: str) -> str:
+        if Path(value).is_absolute() or ".." in Path(value).parts:
+            raise ValueError(f"a glob relative to the home, got {value!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _metrics_unique(self) -> SourceSpec:
+        metrics = [s.metric for s in self.scores]
+        duplicates = sorted({m for m in metrics if metrics.count(m) > 1})
+        if duplicates:
+            raise ValueError(f"each metric once per source, got {duplicates} more than once")
+        return self
+
+    def mapped_columns(self) -> list[str]:
+        """Every source column the spec reads, in a stable order."""
+        names = [self.id, self.responded_at.column, self.account.name, self.account.email,
+                 self.account.crm_id, self.topic.column if self.topic else None, self.comment,
+                 *(s.column for s in self.scores), *self.attributes]
+        return list(dict.fromkeys(n for n in names if n))
+
+    def required_columns(self) -> list[str]:
+        """Columns a file must have to be loaded at all (attributes may come and go)."""
+        return [c for c in self.mapped_columns() if c not in self.attributes]
+
+
+def _key_of(error: dict[str, Any]) -> str:
+    parts: list[str] = []
+    for item in error["loc"]:
+        if isinstance(item, int):
+            parts[-1:] = [f"{parts[-1] if parts else ''}[{item}]"]
+        elif item not in ("function-after", "function-before"):
+            parts.append(str(item))
+    return ".".join(parts) or "<root>"
+
+
+def _expected_of(error: dict[str, Any]) -> str:
+    if error["type"] == "missing":
+        return "is required"
+    if error["type"] == "extra_forbidden":
+        return "is not a known key (check its spelling)"
+    message = error["msg"].removeprefix("Value error, ")
+    if error["type"] != "value_error":
+        message = f"expected {message[0].lower()}{message[1:]}, got {error.get('input')!r}"
+    elif not message.startswith("expected"):
+        message = f"expected {message}"
+    return message
+
+
+def parse_spec(data: Any, file: str | Path | None = None) -> SourceSpec:
+    """Validate an already parsed spec mapping."""
+    if not isinstance(data, dict):
+        raise SpecError(file, "<root>", f"expected a mapping of keys, got {type(data).__name__}")
+    try:
+        return SourceSpec.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise SpecError(file, _key_of(first), _expected_of(first)) from None
+
+
+def load_spec(path: str | Path) -> SourceSpec:
+    """Read and validate one YAML spec file."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else "<root>"
+        raise SpecError(path, where, f"expected valid YAML: {getattr(exc, 'problem', exc)}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SpecError(path, "<file>", f"expected a readable UTF-8 file: {exc}") from None
+    return parse_spec(data, path)

@@ -1,0 +1,81 @@
+"""Connections to the pipeline database, with the schema created from its declaration."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from importlib.resources import files
+from pathlib import Path
+from collections.abc import Iterator
+from typing import Any
+
+import duckdb
+
+from schemas.unified import PIPELINE_TABLES
+
+from warehouse.ddl import create_table_sql, feedback_view_sql
+
+__all__ = ["connect", "pipeline_connection", "read_sql", "run_sql", "scalar", "SCHEMAS"]
+
+SCHEMAS = ("raw", "staging", "core", "marts", "quarantine", "meta")
+
+
+def read_sql(name: str) -> str:
+    """The text of a packaged SQL file, e.g. ``read_sql("sql/create_macros.sql")``."""
+    return files("warehouse").joinpath(name).read_text(encoding="utf-8")
+
+
+def _statements(script: str) -> list[str]:
+    """Split a SQL file into statements (our files end each statement with ';' at the end of a line)."""
+    statements, current = [], []
+    for line in script.splitlines():
+        current.append(line)
+        if line.rstrip().endswith(";"):
+            statements.append("\n".join(current))
+            current = []
+    rest = "\n".join(current).strip()
+    return [s for s in statements if s.strip()] + ([rest] if rest and not _only_comments(rest) else [])
+
+
+def _only_comments(text: str) -> bool:
+    return all(not line.strip() or line.strip().startswith("--") for line in text.splitlines())
+
+
+def run_sql(connection: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any] | None = None) -> None:
+    """Run a packaged SQL file statement by statement, giving each the parameters it names."""
+    for statement in _statements(read_sql(name)):
+        used = {k: v for k, v in (params or {}).items() if f"${k}" in statement}
+        connection.execute(statement, used or None)
+
+
+def scalar(connection: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> Any:
+    """The single value a query returns (DuckDB 2 wants every result read to its end)."""
+    rows = connection.execute(sql, params).fetchall()
+    return rows[0][0] if rows else None
+
+
+def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A connection in UTC with silobridge's macros defined."""
+    connection = duckdb.connect(str(path), read_only=read_only)
+    connection.execute("set TimeZone = 'UTC'")
+    run_sql(connection, "sql/create_macros.sql")
+    return connection
+
+
+def ensure_pipeline_schema(connection: duckdb.DuckDBPyConnection) -> None:
+    for schema in SCHEMAS:
+        connection.execute(f"create schema if not exists {schema}")
+    for table in PIPELINE_TABLES:
+        connection.execute(create_table_sql(table))
+    connection.execute(feedback_view_sql())
+
+
+@contextmanager
+def pipeline_connection(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the pipeline database (creating its tables) and always close it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    connection = connect(path)
+    try:
+        ensure_pipeline_schema(connection)
+        yield connection
+    finally:
+        connection.close()

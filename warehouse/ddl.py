@@ -1,0 +1,29 @@
+"""DDL derived from the declarations in :mod:`schemas.unified`, never written by hand."""
+
+from __future__ import annotations
+
+from schemas.unified import FEEDBACK, Table
+
+__all__ = ["quote", "create_table_sql", "feedback_view_sql"]
+
+
+def quote(identifier: str) -> str:
+    """Quote an SQL identifier (column names come from departments' exports)."""
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def create_table_sql(table: Table, if_not_exists: bool = True, name: str | None = None,
+                     with_key: bool = True) -> str:
+    columns = ",\n  ".join(
+        f"{quote(c.name)} {c.sql_type}{'' if c.nullable else ' not null'}" for c in table.columns
+    )
+    key = f",\n  primary key ({', '.join(map(quote, table.primary_key))})" if table.primary_key and with_key else ""
+    guard = "if not exists " if if_not_exists else ""
+    return f"create table {guard}{name or table.qualified_name} (\n  {columns}{key}\n)"
+
+
+def feedback_view_sql() -> str:
+    """core.feedback as the contract shows it: loaded responses with their resolved account."""
+    columns = ", ".join("m.account_id" if c == "account_id" else f"f.{quote(c)}" for c in FEEDBACK.column_names)
+    return (f"create or replace view core.feedback as select {columns} "
+            "from core.feedback_loaded f left join core.account_mentions m using (mention_key)")

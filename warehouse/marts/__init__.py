@@ -1,0 +1,39 @@
+"""Marts: every ``marts/*.sql`` file is one analyst-facing table, rebuilt from core on each run.
+
+A new mart is a new SQL file: it becomes a table of the published warehouse and a Dagster asset.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib.resources import files
+
+import duckdb
+
+from warehouse.db import scalar
+from warehouse.ddl import quote
+
+__all__ = ["MartSettings", "mart_names", "build_mart"]
+
+
+@dataclass(frozen=True)
+class MartSettings:
+    """Knobs of the marts. ``fatigue_limit``: surveys per account per month above which it is over-surveyed."""
+
+    fatigue_limit: int = 4
+
+
+def mart_names() -> list[str]:
+    return sorted(p.name.removesuffix(".sql") for p in files("warehouse.marts").iterdir() if p.name.endswith(".sql"))
+
+
+def mart_sql(name: str) -> str:
+    return files("warehouse.marts").joinpath(f"{name}.sql").read_text(encoding="utf-8")
+
+
+def build_mart(connection: duckdb.DuckDBPyConnection, name: str, settings: MartSettings = MartSettings()) -> int:
+    """(Re)build one mart table; returns its row count."""
+    sql = mart_sql(name)
+    params = {k: v for k, v in vars(settings).items() if f"${k}" in sql}
+    connection.execute(f"create or replace table marts.{quote(name)} as {sql}", params or None)
+    return scalar(connection, f"select count(*) from marts.{quote(name)}")

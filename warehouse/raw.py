@@ -1,0 +1,159 @@
+"""Raw layer: land each new file of a source, append-only, every value as text, with lineage.
+
+A file is known by the hash of its content: a file seen before (under any name) is skipped, a file
+replaced with new content is loaded again. Each file lands in one transaction together with its
+``meta.files`` row, so a killed run never leaves half a file behind. A file that cannot be read is
+recorded as rejected (with the reason, in ``meta.files`` and ``quarantine.rejects``) and the others go on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from connectors import ConnectorError, FileRead, RowReject, read_file
+from schemas.spec import SourceSpec
+
+from warehouse.ddl import quote
+from warehouse.home import Home
+from warehouse.staging import raw_table
+
+__all__ = ["LandingResult", "land_source", "landing_files", "file_digest"]
+
+# Pipeline bookkeeping on raw rows; underscored so they cannot meet a department's column names.
+_RAW_LINEAGE = "source_file varchar, source_row bigint, _file_id varchar, _run_id varchar, _loaded_at timestamptz"
+
+
+@dataclass
+class LandingResult:
+    source: str
+    files_seen: int = 0
+    files_loaded: list[str] = field(default_factory=list)
+    files_rejected: dict[str, str] = field(default_factory=dict)
+    rows_read: int = 0
+
+
+def landing_files(home: Home, spec: SourceSpec) -> list[Path]:
+    """The files the spec's glob matches, in name order (the order they are loaded)."""
+    return sorted(p for p in home.root.glob(spec.path) if p.is_file())
+
+
+def file_digest(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def land_source(connection: duckdb.DuckDBPyConnection, home: Home, spec: SourceSpec, run_id: str) -> LandingResult:
+    """Append every new file of ``spec`` to its raw table."""
+    result = LandingResult(spec.name)
+    _ensure_raw_table(connection, spec)
+    known = {row[0] for row in connection.execute(
+        "select file_id from meta.files where source = ?", [spec.name]).fetchall()}
+    for path in landing_files(home, spec):
+        result.files_seen += 1
+        file_id = file_digest(path)
+        if file_id in known:
+            continue
+        known.add(file_id)
+        source_file = path.relative_to(home.root).as_posix()
+        try:
+            rows = _land_file(connection, spec, path, source_file, file_id, run_id)
+        except ConnectorError as error:
+            _reject_file(connection, spec, source_file, file_id, path.stat().st_size, run_id, error)
+            result.files_rejected[source_file] = str(error)
+            continue
+        result.files_loaded.append(source_file)
+        result.rows_read += rows
+    return result
+
+
+def _ensure_raw_table(connection: duckdb.DuckDBPyConnection, spec: SourceSpec) -> None:
+    connection.execute(f"create table if not exists {raw_table(spec)} ({_RAW_LINEAGE})")
+    _ensure_columns(connection, spec, spec.mapped_columns())
+
+
+def _ensure_columns(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, columns: list[str]) -> None:
+    for column in columns:
+        connection.execute(f"alter table {raw_table(spec)} add column if not exists {quote(column)} varchar")
+
+
+def _land_file(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Path, source_file: str,
+               file_id: str, run_id: str) -> int:
+    opened = read_file(spec.format, path, source_file, spec.encoding, spec.options)
+    _require_columns(spec, opened, source_file)
+    connection.begin()
+    try:
+        _ensure_columns(connection, spec, [c for c in opened.columns])
+        rows = sum(_append_batch(connection, spec, batch, file_id, run_id) for batch in opened.batches)
+        _quarantine_read_rejects(connection, spec, source_file, opened.rejects, run_id)
+        connection.execute(
+            "insert into meta.files (file_id, source, source_file, size_bytes, status, rows_read, rows_loaded, "
+            "rows_rejected, rows_duplicate, run_id, processed_at) "
+            "values (?, ?, ?, ?, 'raw_loaded', ?, 0, ?, 0, ?, now())",
+            [file_id, spec.name, source_file, path.stat().st_size, rows + len(opened.rejects),
+             len(opened.rejects), run_id])
+        connection.commit()
+    except ConnectorError:
+        connection.rollback()
+        raise
+    except BaseException:
+        connection.rollback()
+        raise
+    return rows
+
+
+def _require_columns(spec: SourceSpec, opened: FileRead, source_file: str) -> None:
+    missing = [c for c in spec.required_columns() if c not in opened.columns]
+    if missing:
+        raise ConnectorError(source_file, 1, "missing_column",
+                             f"expected column(s) {missing} named in the spec; the file has {opened.columns}")
+
+
+def _as_text(field_: pa.Field) -> str:
+    name = quote(field_.name)
+    if pa.types.is_string(field_.type) or pa.types.is_large_string(field_.type):
+        return name
+    if pa.types.is_nested(field_.type):
+        return f"to_json({name})::varchar"
+    return f"{name}::varchar"
+
+
+def _append_batch(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, batch: pa.RecordBatch,
+                  file_id: str, run_id: str) -> int:
+    columns = ", ".join(f"{_as_text(f)} as {quote(f.name)}" for f in batch.schema)
+    connection.register("landing_batch", batch)
+    try:
+        connection.execute(
+            f"insert into {raw_table(spec)} by name select {columns}, ? as _file_id, ? as _run_id, "
+            "now() as _loaded_at from landing_batch", [file_id, run_id])
+    finally:
+        connection.unregister("landing_batch")
+    return batch.num_rows
+
+
+def _quarantine_read_rejects(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, source_file: str,
+                             rejects: list[RowReject], run_id: str) -> None:
+    if not rejects:
+        return
+    connection.executemany(
+        "insert into quarantine.rejects values (?, ?, ?, ?, ?, ?, ?, now())",
+        [[spec.name, source_file, r.source_row, json.dumps({"_line": r.raw_text}), r.rule,
+          f"record {r.source_row}: {r.detail}", run_id] for r in rejects])
+
+
+def _reject_file(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, source_file: str, file_id: str,
+                 size: int, run_id: str, error: ConnectorError) -> None:
+    connection.begin()
+    connection.execute(
+        "insert into meta.files (file_id, source, source_file, size_bytes, status, rows_read, rows_loaded, "
+        "rows_rejected, rows_duplicate, error, run_id, processed_at) "
+        "values (?, ?, ?, ?, 'rejected', 0, 0, 0, 0, ?, ?, now())",
+        [file_id, spec.name, source_file, size, str(error), run_id])
+    connection.execute("insert into quarantine.rejects values (?, ?, null, null, ?, ?, ?, now())",
+                       [spec.name, source_file, error.rule, str(error), run_id])
+    connection.commit()

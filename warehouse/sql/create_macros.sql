@@ -1,0 +1,35 @@
+-- Macros shared by staging, account resolution and the marts. Temporary: defined on every connection,
+-- so the database file never depends on a macro's old definition.
+
+-- Text as it matters: trimmed, and empty means absent.
+create or replace temp macro sb_text(v) as nullif(trim(v::varchar), '');
+
+-- A short, stable hash for ids built from content.
+create or replace temp macro sb_hash(v) as left(sha256(v), 32);
+
+-- Salesforce ids: the 18-character form is the 15-character id plus a checksum that encodes which of
+-- the first 15 characters are upper case, so that case-insensitive tools can carry it. The key of a
+-- record is its case-restored 15-character form.
+create or replace temp macro sb_crm_key(id) as (
+    case
+        when length(id) = 18 then array_to_string(list_transform(range(15), lambda i:
+            case when ((instr('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345', upper(substr(id, 16 + i // 5, 1))) - 1)
+                       >> (i % 5)) & 1 = 1
+                 then upper(substr(id, i + 1, 1)) else lower(substr(id, i + 1, 1)) end), '')
+        else id
+    end
+);
+
+create or replace temp macro sb_crm18(id15) as (
+    case when length(id15) = 15 then id15 || array_to_string(list_transform(range(3), lambda c:
+        substr('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345', 1 + list_sum(list_transform(range(5), lambda b:
+            case when regexp_matches(substr(id15, c * 5 + b + 1, 1), '[A-Z]') then 1 << b else 0 end))::int, 1)),
+        '') else id15 end
+);
+
+-- E-mail shape: something@domain.tld, no spaces.
+create or replace temp macro sb_is_email(v) as regexp_full_match(v, '[^@\s]+@[^@\s]+\.[^@\s]+');
+
+-- Values of a timestamp string that carry their own UTC offset (or Z).
+create or replace temp macro sb_has_offset(v) as
+    regexp_matches(v, '\d:\d\d(:\d\d(\.\d+)?)?\s*(Z|z|UTC|[+-]\d\d(:?\d\d)?)$');

@@ -1,0 +1,92 @@
+"""Staging: one model per source that renames and types its raw rows into the unified shape.
+
+The SELECT is generated from the source spec and :data:`schemas.unified.STAGED_FEEDBACK`. Each staged
+row carries ``_errors``, the rules it broke (:mod:`warehouse.rules`); core loads the rows without
+errors and quarantines the rest with ``_raw_record``, the row as read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+from schemas.spec import SourceSpec
+from schemas.unified import STAGED_FEEDBACK
+
+from warehouse import expressions as ex
+from warehouse.db import scalar
+from warehouse.ddl import quote
+from warehouse.expressions import Params
+from warehouse.rules import RowRule, row_rules
+
+__all__ = ["StagingModel", "staging_model", "build_staging", "staging_table", "raw_table"]
+
+
+def raw_table(spec: SourceSpec) -> str:
+    return f"raw.{quote(spec.name)}"
+
+
+def staging_table(spec: SourceSpec) -> str:
+    return f"staging.{quote(spec.name)}"
+
+
+@dataclass(frozen=True)
+class StagingModel:
+    sql: str
+    params: dict[str, Any]
+    rules: list[RowRule]
+
+
+def _column_expressions(spec: SourceSpec, run_id: str, p: Params) -> dict[str, str]:
+    comment = quote(spec.comment) if spec.comment else None
+    topics = ex.topics(spec, p)
+    return {
+        "feedback_id": ex.feedback_id(spec, p),
+        "source": p(spec.name),
+        "department": p(spec.department),
+        "survey": p(spec.survey),
+        "source_response_id": ex.text(spec.id),
+        "account_name_raw": ex.text(spec.account.name),
+        "email": f"lower({ex.text(spec.account.email)})",
+        "crm_id": ex.text(spec.account.crm_id),
+        "responded_at": ex.responded_at(spec, p),
+        "topic": f"({topics})[1]",
+        "topics": topics,
+        "comment": f"case when trim({comment}) = '' then null else {comment} end" if comment else "null::varchar",
+        "attributes": ex.attributes(spec, p),
+        "scores": ex.scores(spec, p),
+        "file_id": "_file_id",
+        "source_file": "source_file",
+        "source_row": "source_row",
+        "run_id": p(run_id),
+        "loaded_at": "now()",
+    }
+
+
+def staging_model(spec: SourceSpec, run_id: str) -> StagingModel:
+    """The statement that (re)creates the source's staging table from its not yet loaded raw rows."""
+    p = Params()
+    expressions = _column_expressions(spec, run_id, p)
+    columns = ",\n    ".join(f"{expressions[c]} as {quote(c)}" for c in STAGED_FEEDBACK.column_names)
+    rules = row_rules(spec, p)
+    errors = ", ".join(f"case when {r.condition} then {{'rule': {p(r.name)}, 'detail': {r.detail}}} end"
+                       for r in rules)
+    raw_record = "json_object(" + ", ".join(f"{p(c)}, {quote(c)}" for c in spec.mapped_columns()) + ")"
+    sql = f"""create or replace table {staging_table(spec)} as
+select
+    {columns},
+    list_filter([{errors}], lambda e: e is not null) as _errors,
+    {raw_record} as _raw_record
+from {raw_table(spec)}
+where _file_id in (select file_id from meta.files where source = {p(spec.name)} and status = 'raw_loaded')
+"""
+    return StagingModel(sql, p.values, rules)
+
+
+def build_staging(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, run_id: str) -> int:
+    """Create the source's staging table; returns the number of staged rows."""
+    model = staging_model(spec, run_id)
+    connection.execute(model.sql, model.params)
+    return scalar(connection, f"select count(*) from {staging_table(spec)}")
