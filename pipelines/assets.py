@@ -1,0 +1,128 @@
+"""Assets: per source a raw and a staging asset (generated from its spec), then core, marts, publish.
+
+A new source spec appears here with no code change; a new ``warehouse/marts/*.sql`` file becomes a mart
+asset the same way.
+"""
+
+import logging
+
+import dagster as dg
+
+from schemas.spec import SourceSpec
+from warehouse.accounts import build_accounts
+from warehouse.core import merge_source
+from warehouse.marts import build_mart, mart_names
+from warehouse.privacy import pii_salt
+from warehouse.publish import publish
+from warehouse.raw import land_source
+from warehouse.runs import finish_run, start_run
+from warehouse.staging import build_staging
+
+from pipelines.resources import WarehouseResource
+
+__all__ = ["source_assets", "core_assets", "mart_assets", "publish_asset", "all_assets", "progress"]
+
+DUCKDB = {"duckdb"}
+
+# The command line prints these lines as the run goes; Dagster keeps them in its event log too.
+progress = logging.getLogger("silobridge.progress")
+
+
+def _report(context: dg.AssetExecutionContext, message: str) -> None:
+    context.log.info(message)
+    progress.info("%-32s %s", context.asset_key.to_user_string(), message)
+
+
+def _raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
+    @dg.asset(name=f"{spec.name}_raw", group_name=spec.department, kinds=DUCKDB,
+              description=f"{spec.survey}: new files of `{spec.path}` ({spec.format}), appended as text with lineage.")
+    def raw(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+        with warehouse.connection() as connection:
+            start_run(connection, context.run_id)
+            landed = land_source(connection, warehouse.home_dir, spec, context.run_id)
+        rejected = "; ".join(landed.files_rejected.values())
+        _report(context, f"{len(landed.files_loaded)} new file(s), {landed.rows_read:,} rows"
+                         + (f"; rejected files: {rejected}" if rejected else ""))
+        return dg.MaterializeResult(metadata={
+            "files_seen": landed.files_seen, "files_loaded": len(landed.files_loaded),
+            "files_rejected": len(landed.files_rejected), "rows_read": landed.rows_read})
+
+    return raw
+
+
+def _staging_asset(spec: SourceSpec) -> dg.AssetsDefinition:
+    @dg.asset(name=f"{spec.name}_staging", deps=[f"{spec.name}_raw"], group_name=spec.department, kinds=DUCKDB,
+              description=f"{spec.survey}: the new raw rows renamed and typed into the unified shape, "
+                          "each with the rules it breaks.")
+    def staging(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+        with warehouse.connection() as connection:
+            rows = build_staging(connection, spec, context.run_id)
+        _report(context, f"{rows:,} rows staged")
+        return dg.MaterializeResult(metadata={"rows_staged": rows})
+
+    return staging
+
+
+def source_assets(spec: SourceSpec) -> list[dg.AssetsDefinition]:
+    return [_raw_asset(spec), _staging_asset(spec)]
+
+
+def core_assets(specs: list[SourceSpec]) -> list[dg.AssetsDefinition]:
+    @dg.asset(name="feedback", group_name="core", kinds=DUCKDB, deps=[f"{s.name}_staging" for s in specs],
+              description="core.feedback and core.feedback_scores: one row per response (and metric); "
+                          "rows that break a rule go to quarantine.rejects.")
+    def feedback(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+        salt = pii_salt(warehouse.home_dir)
+        totals = {"loaded": 0, "rejected": 0, "duplicate": 0}
+        with warehouse.connection() as connection:
+            for spec in specs:
+                merged = merge_source(connection, spec, context.run_id, salt)
+                totals = {k: totals[k] + getattr(merged, k) for k in totals}
+        _report(context, f"{totals['loaded']:,} loaded, {totals['rejected']:,} rejected, "
+                         f"{totals['duplicate']:,} duplicates")
+        return dg.MaterializeResult(metadata=totals)
+
+    @dg.asset(name="accounts", group_name="core", kinds=DUCKDB, deps=[feedback],
+              description="core.accounts and core.account_aliases: every mention of a customer resolved to one account.")
+    def accounts(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+        with warehouse.connection() as connection:
+            n_accounts = build_accounts(connection)
+        _report(context, f"{n_accounts:,} accounts")
+        return dg.MaterializeResult(metadata={"accounts": n_accounts})
+
+    return [feedback, accounts]
+
+
+def _mart_asset(name: str) -> dg.AssetsDefinition:
+    @dg.asset(name=name, group_name="marts", kinds=DUCKDB, deps=["accounts"],
+              description=f"marts.{name}, built from warehouse/marts/{name}.sql.")
+    def mart(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+        with warehouse.connection() as connection:
+            rows = build_mart(connection, name, warehouse.mart_settings)
+        _report(context, f"{rows:,} rows")
+        return dg.MaterializeResult(metadata={"rows": rows})
+
+    return mart
+
+
+def mart_assets() -> list[dg.AssetsDefinition]:
+    return [_mart_asset(name) for name in mart_names()]
+
+
+def publish_asset() -> dg.AssetsDefinition:
+    @dg.asset(name="published_warehouse", group_name="publish", kinds=DUCKDB, deps=mart_names(),
+              description="warehouse.duckdb for analysts: schemas core and marts, rebuilt into a temporary "
+                          "file and moved into place atomically.")
+    def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+        with warehouse.connection() as connection:
+            path = publish(connection, warehouse.home_dir, context.run_id)
+            finish_run(connection, context.run_id, "success")
+        _report(context, f"published {path}")
+        return dg.MaterializeResult(metadata={"path": str(path)})
+
+    return published_warehouse
+
+
+def all_assets(specs: list[SourceSpec]) -> list[dg.AssetsDefinition]:
+    per_source = [asset for spec in specs for asset in source_assets(spec)]
+    return [*per_source, *core_assets(specs), *mart_assets(), publish_asset()]

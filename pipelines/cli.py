@@ -1,0 +1,151 @@
+"""The ``silobridge`` command line.
+
+Exit status: 0 on success (rejected rows are reported, not failures), 1 when a run fails, 2 for a
+usage or spec error. Every command takes ``--home DIR``.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from schemas.spec import SpecError
+
+__all__ = ["main"]
+
+EXAMPLE_QUERY = """select account_name, n_responses, n_sources, responses_by_department, nps, csat_pct
+from marts.account_360 order by n_responses desc limit 5"""
+
+
+def _home(value: str | None):
+    from warehouse.home import resolve_home
+
+    return resolve_home(value)
+
+
+home_option = click.option("--home", "home", type=click.Path(file_okay=False), default=None,
+                           help="silobridge home (default: $SILOBRIDGE_HOME, else ~/.local/share/silobridge).")
+
+
+def _fail_on_spec_error(error: SpecError) -> None:
+    click.echo(f"error: spec {error}", err=True)
+    sys.exit(2)
+
+
+def _print_progress() -> None:
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("  %(message)s"))
+    logger = logging.getLogger("silobridge.progress")
+    logger.handlers[:] = [handler]
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+
+
+@click.group()
+def main() -> None:
+    """silobridge: every department's customer-feedback survey in one DuckDB warehouse."""
+
+
+def _run(home) -> int:
+    from pipelines.runner import run_pipeline
+
+    _print_progress()
+    click.echo(f"silobridge run — home {home.root}")
+    try:
+        outcome = run_pipeline(home)
+    except SpecError as error:
+        _fail_on_spec_error(error)
+    if not outcome.success:
+        click.echo(f"run {outcome.run_id} failed: {outcome.error}\n"
+                   f"The published warehouse is unchanged: {home.warehouse_db}", err=True)
+        return 1
+    click.echo(f"run {outcome.run_id} succeeded; warehouse: {home.warehouse_db}")
+    return 0
+
+
+@main.command()
+@home_option
+def run(home: str | None) -> None:
+    """Load new landing files of every source, validate, resolve accounts and publish the warehouse."""
+    sys.exit(_run(_home(home)))
+
+
+@main.command()
+@home_option
+@click.option("--rows", default=20_000, show_default=True, help="Responses to generate across the three silos.")
+@click.option("--seed", default=7, show_default=True, help="Seed of the sample-data generator.")
+def demo(home: str | None, rows: int, seed: int) -> None:
+    """Generate sample exports of the three seed silos into the home, run the pipeline, show a summary."""
+    from pipelines.sample_silos import generate_silos
+
+    home_dir = _home(home).create()
+    own_specs = sorted(home_dir.sources.glob("*.y*ml"))
+    if own_specs:
+        click.echo(f"error: {home_dir.root} declares its own sources ({own_specs[0].name}, ...); "
+                   "run the demo in a fresh home: silobridge demo --home DIR", err=True)
+        sys.exit(2)
+    summary = generate_silos(home_dir.landing, rows=rows, seed=seed)
+    click.echo(f"Generated {sum(summary.rows_per_source.values()):,} sample responses in "
+               f"{len(summary.files)} files under {home_dir.landing}")
+    status = _run(home_dir)
+    if status == 0:
+        from pipelines.summary import print_summary
+
+        print_summary(home_dir, EXAMPLE_QUERY)
+    sys.exit(status)
+
+
+@main.group()
+def sources() -> None:
+    """Inspect the source specs of a home."""
+
+
+@sources.command("list")
+@home_option
+def sources_list(home: str | None) -> None:
+    """List the home's sources (its own specs, else the built-in seed silos)."""
+    from warehouse.raw import landing_files
+    from warehouse.sources import load_sources, spec_files
+
+    home_dir = _home(home)
+    try:
+        specs = load_sources(home_dir)
+    except SpecError as error:
+        _fail_on_spec_error(error)
+    origin = "home" if home_dir.sources.exists() and any(home_dir.sources.glob("*.y*ml")) else "built-in"
+    click.echo(f"{len(specs)} sources ({origin} specs) in {home_dir.root}")
+    for spec, path in zip(specs, spec_files(home_dir)):
+        n_files = len(landing_files(home_dir, spec)) if home_dir.root.exists() else 0
+        click.echo(f"  {spec.name:<26} {spec.department:<10} {spec.format:<8} {spec.path:<32} "
+                   f"{n_files:>4} file(s)  [{path.name}]")
+
+
+@main.command()
+@home_option
+@click.argument("query")
+@click.option("--format", "output_format", type=click.Choice(["table", "csv", "json", "parquet"]), default="table",
+              show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
+              help="Write to this file instead of standard output (required for parquet on a terminal).")
+@click.option("--max-rows", default=40, show_default=True, help="Rows shown in table format.")
+def sql(home: str | None, query: str, output_format: str, output: str | None, max_rows: int) -> None:
+    """Run a read-only SQL query against the published warehouse."""
+    from pipelines.sql_access import QueryRefused, run_query
+
+    home_dir = _home(home)
+    if not home_dir.warehouse_db.exists():
+        click.echo(f"error: no published warehouse at {home_dir.warehouse_db}; run `silobridge run` first", err=True)
+        sys.exit(2)
+    try:
+        run_query(home_dir.warehouse_db, query, output_format, Path(output) if output else None, max_rows)
+    except QueryRefused as refused:
+        click.echo(f"error: {refused}", err=True)
+        sys.exit(2)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
+

@@ -1,0 +1,61 @@
+"""``silobridge run``: the nightly job, executed in this process with a persistent Dagster instance.
+
+The run shows up in ``dagster dev`` of the same home like any scheduled run.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from warehouse.db import pipeline_connection
+from warehouse.home import Home
+from warehouse.runs import finish_run
+
+__all__ = ["RunOutcome", "run_pipeline"]
+
+_QUIET_DAGSTER = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    run_id: str
+    success: bool
+    error: str | None = None
+
+
+def _instance(home: Home):
+    import dagster as dg
+
+    home.create()
+    config = home.dagster / "dagster.yaml"
+    if not config.exists():
+        config.write_text("telemetry:\n  enabled: false\n")
+    return dg.DagsterInstance.from_config(str(home.dagster))
+
+
+def _first_failure(result) -> str:
+    for event in result.all_events:
+        if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
+            error = event.step_failure_data.error
+            while error.cause is not None and "dagster" in (error.cls_name or "").lower():
+                error = error.cause
+            return f"{event.step_key}: {error.message.strip()}"
+    return "the run failed"
+
+
+def run_pipeline(home: Home) -> RunOutcome:
+    """Materialise every asset of the home's nightly job; a failure keeps the published warehouse as it was."""
+    from pipelines.definitions import JOB_NAME, build_definitions
+
+    definitions = build_definitions(home)
+    job = definitions.resolve_job_def(JOB_NAME)
+    with _instance(home) as instance:
+        result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=_QUIET_DAGSTER)
+    if result.success:
+        return RunOutcome(result.run_id, True)
+    error = _first_failure(result)
+    logging.getLogger("silobridge.progress").error("run failed: %s", error)
+    with pipeline_connection(home.pipeline_db) as connection:
+        finish_run(connection, result.run_id, "failed", error)
+    return RunOutcome(result.run_id, False, error)
