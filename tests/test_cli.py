@@ -1,0 +1,117 @@
+"""The command line's promises: exit codes, spec errors, read-only SQL, and a failed run that changes nothing."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import textwrap
+
+import duckdb
+import pytest
+
+from schemas import builtin_sources_dir
+from warehouse.home import Home
+
+from conftest import silobridge, write_seed_landing
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Home:
+    home = Home(tmp_path_factory.mktemp("cli") / "home").create()
+    write_seed_landing(home)
+    assert silobridge("run", "--home", str(home.root)).returncode == 0
+    return home
+
+
+@pytest.mark.parametrize("statement", [
+    "insert into core.accounts (account_id, n_sources, n_responses) values ('x', 1, 1)",
+    "drop table core.feedback",
+    "copy (select 1) to '/tmp/silobridge-leak.csv'",
+    "attach '/tmp/other.duckdb' as other",
+    "select 1; delete from core.feedback",
+])
+def test_sql_refuses_anything_but_a_query(published: Home, statement: str) -> None:
+    result = silobridge("sql", "--home", str(published.root), statement)
+    assert result.returncode == 2
+    assert "error:" in result.stderr
+    assert duckdb.connect(str(published.warehouse_db), read_only=True).execute(
+        "select count(*) from core.feedback").fetchall() == [(11,)]
+
+
+def test_sql_prints_a_table_by_default(published: Home) -> None:
+    result = silobridge("sql", "--home", str(published.root), "select count(*) as n_responses from core.feedback")
+    assert result.returncode == 0, result.stderr
+    assert "n_responses" in result.stdout and "11" in result.stdout
+
+
+def test_sql_csv_neutralises_formulas_and_json_round_trips(published: Home) -> None:
+    query = "select '=HYPERLINK(\"x\")' as a, '-1+2' as b, 'plain' as c, [1, 2] as d"
+    csv_out = silobridge("sql", "--home", str(published.root), query, "--format", "csv")
+    assert csv_out.returncode == 0, csv_out.stderr
+    assert csv_out.stdout.splitlines()[1] == '"\'=HYPERLINK(""x"")","\'-1+2","plain","[1,2]"'
+    json_out = silobridge("sql", "--home", str(published.root), "select account_name from core.accounts "
+                          "order by account_name", "--format", "json")
+    assert [r["account_name"] for r in json.loads(json_out.stdout)][:2] == ["Acme Corporation", "Globex Capital Partners"]
+
+
+def test_sql_parquet_to_file(published: Home, tmp_path) -> None:
+    out = tmp_path / "accounts.parquet"
+    result = silobridge("sql", "--home", str(published.root), "from core.accounts", "--format", "parquet", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert duckdb.sql(f"select count(*) from '{out}'").fetchall() == [(5,)]
+
+
+def _copy_builtin_specs(home: Home) -> None:
+    for spec in builtin_sources_dir().glob("*.yaml"):
+        shutil.copy(spec, home.sources / spec.name)
+
+
+@pytest.mark.parametrize(("edit", "key", "expected"), [
+    (lambda s: s.replace("format: csv", "format: csvv"), "format", "expected one of"),
+    (lambda s: s.replace("scale: [1, 5]", "scale: [5, 1]"), "scores[0].scale", "min < max"),
+    (lambda s: s.replace("ticket_id\n", "ticket_id\nschedule: daily\n", 1), "schedule", "not a known key"),
+    (lambda s: s.replace("department: service\n", ""), "department", "is required"),
+    (lambda s: s.replace("name: service_followup", "name: Service Followup"), "name", "snake_case"),
+    (lambda s: s + "scores: [\n", "line", "valid YAML"),
+])
+def test_a_wrong_spec_is_refused_before_anything_runs(home: Home, edit, key: str, expected: str) -> None:
+    _copy_builtin_specs(home)
+    spec = home.sources / "service_followup.yaml"
+    spec.write_text(edit(spec.read_text()))
+    for command in (["sources", "list"], ["run"]):
+        result = silobridge(*command, "--home", str(home.root))
+        assert result.returncode == 2, result.stdout + result.stderr
+        assert "service_followup.yaml" in result.stderr and f"'{key}" in result.stderr and expected in result.stderr
+    assert not home.pipeline_db.exists()
+
+
+def test_sources_list_shows_builtin_specs(seeded_home: Home) -> None:
+    result = silobridge("sources", "list", "--home", str(seeded_home.root))
+    assert result.returncode == 0
+    assert "4 sources (built-in specs)" in result.stdout
+    assert "service_followup" in result.stdout and "1 file(s)" in result.stdout
+
+
+def test_a_failed_run_leaves_the_published_warehouse_in_place(seeded_home: Home) -> None:
+    assert silobridge("run", "--home", str(seeded_home.root)).returncode == 0
+    reader = duckdb.connect(str(seeded_home.warehouse_db), read_only=True)  # an analyst's open session
+    before = reader.execute("select count(*) from core.feedback").fetchall()
+    _copy_builtin_specs(seeded_home)
+    broken = seeded_home.sources / "service_followup.yaml"  # valid spec, but a zone DuckDB does not know
+    broken.write_text(broken.read_text().replace("{column: survey_sent_at}",
+                                                 "{column: survey_sent_at, timezone: Mars/Olympus_Mons}"))
+    (seeded_home.landing / "service" / "followup_2024-04.csv").write_text(textwrap.dedent("""\
+        ticket_id,contact_email,company,survey_sent_at,csat,effort,category,comment,product_area,agent_team
+        ZD-9,al@acme.com,ACME,2024-04-02 10:00:00,5,1,Billing,,Billing,EMEA
+        """))
+    result = silobridge("run", "--home", str(seeded_home.root))
+    assert result.returncode == 1
+    assert "failed" in result.stderr and "unchanged" in result.stderr
+    assert reader.execute("select count(*) from core.feedback").fetchall() == before
+    reader.close()
+    after = duckdb.connect(str(seeded_home.warehouse_db), read_only=True)
+    assert after.execute("select count(*) from core.feedback").fetchall() == before
+    after.close()
+    status = duckdb.connect(str(seeded_home.pipeline_db), read_only=True).execute(
+        "select status, message from meta.runs order by started_at").fetchall()
+    assert [s for s, _ in status] == ["success", "failed"] and "service_followup_staging" in status[1][1]
