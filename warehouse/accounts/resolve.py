@@ -60,7 +60,7 @@ def free_email_domains() -> tuple[str, ...]:
 def legal_suffix_pattern() -> str:
     """A regular expression matching trailing legal-form words of a normalised name."""
     suffixes = sorted(_data_lines("legal_suffixes.txt"), key=len, reverse=True)
-    return "( (" + "|".join(s.replace(" ", r"\s") for s in suffixes) + "))+$"
+    return "( (and )?(" + "|".join(s.replace(" ", r"\s") for s in suffixes) + "))+$"  # "GmbH & Co. KG"
 
 
 def register_free_domains(connection: duckdb.DuckDBPyConnection) -> None:
