@@ -51,7 +51,7 @@ def with_lineage(batch: pa.RecordBatch, source_file: str, source_rows: np.ndarra
     clash = [c for c in LINEAGE_FIELDS if c in batch.schema.names]
     if clash:
         raise ConnectorError(source_file, 1, "reserved_column", f"the file has reserved column(s) {clash}")
-    arrays = [*batch.columns, pa.array(np.full(batch.num_rows, source_file, dtype=object), pa.string()),
+    arrays = [*batch.columns, pa.repeat(pa.scalar(source_file, pa.string()), batch.num_rows),
               pa.array(source_rows, pa.int64())]
     return pa.RecordBatch.from_arrays(arrays, names=[*batch.schema.names, *LINEAGE_FIELDS])
 

@@ -1,4 +1,4 @@
-"""The warehouse resource: where the home is, and how assets reach the pipeline database."""
+"""The warehouse resource: where the home is, and the one connection a run's assets share."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+from pydantic import PrivateAttr
 
-from warehouse.db import pipeline_connection
+from warehouse.db import connect, ensure_pipeline_schema
 from warehouse.home import Home
 from warehouse.marts import MartSettings
 
@@ -17,10 +18,15 @@ __all__ = ["WarehouseResource"]
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """The silobridge home that the assets read from and write to."""
+    """The silobridge home that the assets read from and write to.
+
+    The pipeline database is opened once per run (the job runs in one process) rather than once per
+    asset: opening it replays its log and defines the macros, which costs more than most steps.
+    """
 
     home: str
     fatigue_limit: int = MartSettings.fatigue_limit
+    _connection: duckdb.DuckDBPyConnection | None = PrivateAttr(default=None)
 
     @property
     def home_dir(self) -> Home:
@@ -30,7 +36,18 @@ class WarehouseResource(dg.ConfigurableResource):
     def mart_settings(self) -> MartSettings:
         return MartSettings(fatigue_limit=self.fatigue_limit)
 
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        self.home_dir.create()
+        self._connection = connect(self.home_dir.pipeline_db)
+        ensure_pipeline_schema(self._connection)
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
     @contextmanager
     def connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        with pipeline_connection(self.home_dir.pipeline_db) as connection:
-            yield connection
+        if self._connection is None:
+            raise RuntimeError("the warehouse resource is used outside a Dagster run")
+        yield self._connection

@@ -88,7 +88,7 @@ def _land_file(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Pa
     _require_columns(spec, opened, source_file)
     connection.begin()
     try:
-        _ensure_columns(connection, spec, [c for c in opened.columns])
+        _ensure_columns(connection, spec, opened.columns)
         rows = sum(_append_batch(connection, spec, batch, file_id, run_id) for batch in opened.batches)
         _quarantine_read_rejects(connection, spec, source_file, opened.rejects, run_id)
         connection.execute(
@@ -98,9 +98,6 @@ def _land_file(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Pa
             [file_id, spec.name, source_file, path.stat().st_size, rows + len(opened.rejects),
              len(opened.rejects), run_id])
         connection.commit()
-    except ConnectorError:
-        connection.rollback()
-        raise
     except BaseException:
         connection.rollback()
         raise

@@ -125,8 +125,9 @@ from clustered c left join labelled l using (cluster)
 
 def _cluster(connection: duckdb.DuckDBPyConnection) -> None:
     n_nodes = scalar(connection, "select count(*) from resolver_nodes")
-    edges = connection.execute(_BLOCK).fetchnumpy()
-    nodes, roots = edges["node"].astype(np.int64), edges["root"].astype(np.int64)
+    edges = connection.sql(_BLOCK).to_arrow_table()  # Arrow, not fetchnumpy(): that would import pandas
+    nodes = edges.column("node").to_numpy().astype(np.int64)
+    roots = edges.column("root").to_numpy().astype(np.int64)
     graph = coo_matrix((np.ones(len(nodes), dtype=np.int8), (nodes, roots)), shape=(n_nodes, n_nodes))
     _, labels = connected_components(graph, directed=False)
     clusters = pa.table({"node": np.arange(n_nodes, dtype=np.int64), "cluster": labels.astype(np.int64)})
