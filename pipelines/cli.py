@@ -123,6 +123,45 @@ def sources_list(home: str | None) -> None:
                    f"{n_files:>4} file(s)  [{path.name}]")
 
 
+def _spec_from_argument(home_dir, spec_argument: str):
+    """A spec file, or the name of one of the home's sources."""
+    from schemas.spec import load_spec
+    from warehouse.sources import check_spec, load_sources
+
+    path = Path(spec_argument)
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        return check_spec(load_spec(path), path)
+    for spec in load_sources(home_dir):
+        if spec.name == spec_argument:
+            return spec
+    raise click.UsageError(f"{spec_argument!r} is neither a spec file nor a source of {home_dir.root}")
+
+
+@sources.command("check")
+@home_option
+@click.argument("spec_argument", metavar="SPEC")
+@click.argument("files", metavar="[FILE]...", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+@click.option("--limit", default=5, show_default=True, help="Offending and loaded rows to show.")
+def sources_check(home: str | None, spec_argument: str, files: tuple[str, ...], limit: int) -> None:
+    """Validate SPEC and dry-run it on sample FILEs (default: its landing files); touches no warehouse."""
+    from pipelines.check_report import print_check
+    from warehouse.check import check_file
+    from warehouse.raw import landing_files
+
+    home_dir = _home(home)
+    try:
+        spec = _spec_from_argument(home_dir, spec_argument)
+    except SpecError as error:
+        _fail_on_spec_error(error)
+    click.echo(f"spec {spec.name}: valid ({spec.format}, {len(spec.scores)} score(s), "
+               f"{len(spec.required_columns())} required column(s))")
+    paths = [Path(f) for f in files] or landing_files(home_dir, spec)
+    if not paths:
+        click.echo(f"no sample file given and none matches {spec.path} under {home_dir.root}")
+    for path in paths:
+        print_check(check_file(spec, path, limit))
+
+
 @main.command()
 @home_option
 @click.argument("query")

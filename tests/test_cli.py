@@ -115,3 +115,20 @@ def test_a_failed_run_leaves_the_published_warehouse_in_place(seeded_home: Home)
     status = duckdb.connect(str(seeded_home.pipeline_db), read_only=True).execute(
         "select status, message from meta.runs order by started_at").fetchall()
     assert [s for s, _ in status] == ["success", "failed"] and "service_followup_staging" in status[1][1]
+
+
+def test_sources_check_dry_runs_a_sample_without_a_warehouse(home: Home, tmp_path) -> None:
+    sample = tmp_path / "followup.csv"
+    sample.write_text(textwrap.dedent("""\
+        ticket_id,contact_email,company,survey_sent_at,csat,effort,category,comment,product_area,agent_team
+        ZD-1,jo@acme.com,ACME,2024-03-18T09:02:11+01:00,5,2,Billing,,Billing,EMEA
+        ZD-2,al@acme.com,ACME,2024-03-18T09:02:11+01:00,9,2,Billing,,Billing,EMEA
+        ZD-3,al@acme.com,ACME,2024-03-18T09:02:11+01:00,4,2,Billing,,Billing,EMEA,surplus
+        """))
+    spec = builtin_sources_dir() / "service_followup.yaml"
+    result = silobridge("sources", "check", str(spec), str(sample), "--home", str(home.root))
+    assert result.returncode == 0, result.stderr
+    assert "rows read 3: would load 1, reject 2" in result.stdout
+    assert "row      2  score_out_of_range: column 'csat': value '9', expected csat between 1 and 5" in result.stdout
+    assert "row      3  field_count" in result.stdout
+    assert not home.pipeline_db.exists() and not home.warehouse_db.exists()

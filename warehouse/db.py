@@ -14,7 +14,7 @@ from schemas.unified import PIPELINE_TABLES
 
 from warehouse.ddl import create_table_sql, feedback_view_sql
 
-__all__ = ["connect", "pipeline_connection", "read_sql", "run_sql", "scalar", "SCHEMAS"]
+__all__ = ["connect", "ensure_pipeline_schema", "pipeline_connection", "read_sql", "run_sql", "scalar", "SCHEMAS"]
 
 SCHEMAS = ("raw", "staging", "core", "marts", "quarantine", "meta")
 

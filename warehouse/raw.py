@@ -23,7 +23,7 @@ from warehouse.ddl import quote
 from warehouse.home import Home
 from warehouse.staging import raw_table
 
-__all__ = ["LandingResult", "land_source", "landing_files", "file_digest"]
+__all__ = ["LandingResult", "land_source", "land_files", "landing_files", "file_digest"]
 
 # Pipeline bookkeeping on raw rows; underscored so they cannot meet a department's column names.
 _RAW_LINEAGE = "source_file varchar, source_row bigint, _file_id varchar, _run_id varchar, _loaded_at timestamptz"
@@ -49,18 +49,24 @@ def file_digest(path: Path) -> str:
 
 
 def land_source(connection: duckdb.DuckDBPyConnection, home: Home, spec: SourceSpec, run_id: str) -> LandingResult:
-    """Append every new file of ``spec`` to its raw table."""
+    """Append every new file of ``spec``'s landing glob to its raw table."""
+    files = [(path, path.relative_to(home.root).as_posix()) for path in landing_files(home, spec)]
+    return land_files(connection, spec, files, run_id)
+
+
+def land_files(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, files: list[tuple[Path, str]],
+               run_id: str) -> LandingResult:
+    """Append the given files (path, lineage name) that the raw table has not seen yet."""
     result = LandingResult(spec.name)
     _ensure_raw_table(connection, spec)
     known = {row[0] for row in connection.execute(
         "select file_id from meta.files where source = ?", [spec.name]).fetchall()}
-    for path in landing_files(home, spec):
+    for path, source_file in files:
         result.files_seen += 1
         file_id = file_digest(path)
         if file_id in known:
             continue
         known.add(file_id)
-        source_file = path.relative_to(home.root).as_posix()
         try:
             rows = _land_file(connection, spec, path, source_file, file_id, run_id)
         except ConnectorError as error:

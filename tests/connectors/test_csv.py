@@ -1,0 +1,215 @@
+"""CSV connector on the exports real tools write: quoting, BOMs, bad records, wrong encodings, binaries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+from connector_testkit import SAMPLES, read_all  # first: see its docstring
+from connectors import ConnectorError, read_file
+
+
+def csv_error(path: Path, **kwargs) -> ConnectorError:
+    with pytest.raises(ConnectorError) as caught:
+        list(read_file("csv", path, path.name, **kwargs).batches)
+    return caught.value
+
+
+def test_quoted_commas_doubled_quotes_and_crlf_newlines_in_values():
+    got = read_all("csv", SAMPLES / "sales_quoted_crlf.csv")
+
+    assert got.columns == ["Opportunity ID", "Account Name", "Comment", "Amount"]
+    assert got.column("Account Name") == ["ACME Corp., Inc.", "Globex", 'Initech "Intl"']
+    assert got.column("Comment") == ['too expensive, "sadly"', "needs SSO\r\nand SCIM\r\nby Q3", ""]
+    assert got.column("Amount") == ["12500.00", "800.00", "100.00"]
+    assert got.column("source_row") == [1, 2, 3]
+    assert got.rejects == []
+
+
+def test_lineage_columns_come_last_and_name_the_file():
+    got = read_all("csv", SAMPLES / "sales_quoted_crlf.csv")
+
+    assert got.batches[0].schema.names[-2:] == ["source_file", "source_row"]
+    assert "source_file" not in got.columns
+    assert set(got.column("source_file")) == {"sales_quoted_crlf.csv"}
+
+
+@pytest.mark.parametrize("sample, options, first_column, first_value", [
+    ("excel_utf8_bom.csv", {}, "Response ID", "W1-1"),
+    ("semicolon_eu.csv", {"delimiter": ";"}, "Kunde", "Müller GmbH"),
+])
+def test_utf8_bom_is_not_part_of_the_first_column_name(sample, options, first_column, first_value):
+    got = read_all("csv", SAMPLES / sample, options=options)
+
+    assert got.columns[0] == first_column
+    assert not any("\ufeff" in name for name in got.columns)
+    assert got.column(first_column)[0] == first_value
+
+
+def test_bom_file_keeps_its_accented_text():
+    got = read_all("csv", SAMPLES / "excel_utf8_bom.csv")
+
+    assert got.column("Organisation") == ["Société Générale", "Müller & Söhne"]
+    assert got.column("Comment") == ["très bien", ""]
+
+
+def test_records_with_wrong_field_counts_come_back_as_rejects():
+    got = read_all("csv", SAMPLES / "field_count.csv")
+
+    assert [(r.source_row, r.rule, r.detail, r.raw_text) for r in got.rejects] == [
+        (3, "field_count", "expected 3 fields, found 5", "3,Initech,too,many,fields"),
+        (5, "field_count", "expected 3 fields, found 2", "5,Umbrella"),
+    ]
+
+
+def test_valid_records_keep_their_record_numbers_around_rejects_and_multiline_records():
+    got = read_all("csv", SAMPLES / "field_count.csv")
+
+    assert got.column("id") == ["1", "2", "4", "6"]
+    assert got.column("source_row") == [1, 2, 4, 6]
+    assert got.column("company") == ["Acme", "Globex", "Hooli\nXYZ", "Stark"]
+
+
+@pytest.mark.xfail(strict=True, reason="csv.py: InvalidRow.number counts the skip_rows preamble lines, so with "
+                                       "skip_rows the rejects get record number + skip_rows and later valid "
+                                       "records are renumbered")
+def test_skip_rows_preamble_does_not_shift_record_numbers():
+    got = read_all("csv", SAMPLES / "report_preamble.csv", options={"skip_rows": 2})
+
+    assert got.columns == ["id", "company"]
+    assert [r.source_row for r in got.rejects] == [2]
+    assert got.column("source_row") == [1, 3]
+
+
+@pytest.mark.parametrize("sample", ["legacy_cp1252.csv", "legacy_cp1252_header.csv"])
+def test_cp1252_file_read_as_utf8_is_an_encoding_error_that_suggests_declaring_it(sample):
+    error = csv_error(SAMPLES / sample)
+
+    assert error.rule == "encoding"
+    assert error.source_file == sample
+    assert str(error).startswith(f"{sample}: encoding: ")
+    assert "encoding:" in error.detail
+
+
+def test_cp1252_file_reads_with_declared_encoding():
+    got = read_all("csv", SAMPLES / "legacy_cp1252.csv", encoding="cp1252")
+
+    assert got.column("company") == ["Société Générale", "Müller & Söhne"]
+    assert got.column("city") == ["Paris", "Köln"]
+
+
+def test_cp1252_header_reads_with_declared_encoding():
+    got = read_all("csv", SAMPLES / "legacy_cp1252_header.csv", encoding="cp1252")
+
+    assert got.columns == ["Numéro", "Société"]
+
+
+@pytest.mark.parametrize("content", [b"", b"\xef\xbb\xbf", b"\r\n\r\n", b"  \n\t\n"],
+                         ids=["zero_bytes", "bom_only", "blank_lines", "whitespace"])
+def test_empty_file_is_refused(tmp_path, content):
+    path = tmp_path / "export.csv"
+    path.write_bytes(content)
+
+    error = csv_error(path)
+
+    assert (error.rule, error.source_file) == ("empty_file", "export.csv")
+
+
+def test_committed_empty_sample_is_refused():
+    assert csv_error(SAMPLES / "empty.csv").rule == "empty_file"
+
+
+def test_header_only_file_has_columns_and_no_rows():
+    got = read_all("csv", SAMPLES / "header_only.csv")
+
+    assert got.columns == ["ticket_id", "contact_email", "csat"]
+    assert got.rows == []
+    assert got.rejects == []
+
+
+@pytest.mark.xfail(strict=True, reason="csv.py: Arrow cannot infer columns from a header line without a line "
+                                       "break and _explain() maps that to 'empty_file: the file is empty'")
+def test_header_only_file_without_final_newline_has_columns_and_no_rows():
+    got = read_all("csv", SAMPLES / "header_only_no_newline.csv")
+
+    assert got.columns == ["ticket_id", "contact_email", "csat"]
+    assert got.rows == []
+
+
+@pytest.mark.parametrize("content", [
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06\x00\x00\x00",
+    b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00b\xee\x9dh^\x01\x00\x00\x90\x04\x00\x00",
+    b"id,name\n1,x\x00y\n",
+], ids=["png", "zip_xlsx", "nul_in_text"])
+def test_binary_file_named_csv_is_refused(tmp_path, content):
+    path = tmp_path / "export.csv"
+    path.write_bytes(content)
+
+    error = csv_error(path)
+
+    assert (error.rule, error.source_file) == ("not_text", "export.csv")
+
+
+def test_semicolon_delimiter_option():
+    got = read_all("csv", SAMPLES / "semicolon_eu.csv", options={"delimiter": ";"})
+
+    assert got.columns == ["Kunde", "Betrag", "Datum", "Kommentar"]
+    assert got.rows[0] == {"Kunde": "Müller GmbH", "Betrag": "1.234,50", "Datum": "31.12.2024",
+                           "Kommentar": "Preis; zu hoch", "source_file": "semicolon_eu.csv", "source_row": 1}
+    assert got.column("Betrag") == ["1.234,50", "0,99"]
+
+
+def test_semicolon_file_read_with_default_delimiter_is_one_column():
+    got = read_all("csv", SAMPLES / "semicolon_eu.csv")
+
+    assert got.columns == ["Kunde;Betrag;Datum;Kommentar"]
+
+
+def test_every_column_is_read_as_text():
+    got = read_all("csv", SAMPLES / "text_stays_text.csv")
+
+    schema = got.batches[0].schema
+    assert {schema.field(name).type for name in got.columns} == {pa.string()}
+
+
+@pytest.mark.parametrize("column, values", [
+    ("id", ["007", "008", "009", "010"]),
+    ("zip", ["01234", "00000", "", " 42 "]),
+    ("amount", ["1.50", "-0", "1e3", "NaN"]),
+    ("flag", ["TRUE", "FALSE", "NULL", "null"]),
+    ("comment", ['=HYPERLINK("http://evil.example","click")', "'); DROP TABLE x;--", "+1 555 0100",
+                 "@SUM(A1:A9)"]),
+])
+def test_values_stay_the_exact_text_of_the_file(column, values):
+    assert read_all("csv", SAMPLES / "text_stays_text.csv").column(column) == values
+
+
+@pytest.mark.parametrize("cell", ["x" * 1_048_576, "line of a long comment, with \"quotes\"\r\n" * 27_000],
+                         ids=["one_line", "many_lines"])
+def test_one_megabyte_comment_in_one_cell(tmp_path, cell):
+    path = tmp_path / "long_comment.csv"
+    quoted = '"' + cell.replace('"', '""') + '"'
+    path.write_text(f"id,comment,after\r\n1,{quoted},x\r\n2,short,y\r\n", encoding="utf-8", newline="")
+
+    got = read_all("csv", path)
+
+    assert len(cell) >= 1_000_000
+    assert got.column("comment") == [cell, "short"]
+    assert got.column("after") == ["x", "y"]
+    assert got.column("source_row") == [1, 2]
+    assert got.rejects == []
+
+
+@pytest.mark.parametrize("header, rule", [
+    ("id,name,id", "header"),
+    ("id,,name", "header"),
+    ("id,source_row", "reserved_column"),
+])
+def test_bad_headers_are_refused(tmp_path, header, rule):
+    path = tmp_path / "export.csv"
+    record = ",".join(str(i) for i, _ in enumerate(header.split(",")))
+    path.write_text(f"{header}\r\n{record}\r\n", encoding="utf-8")
+
+    assert csv_error(path).rule == rule

@@ -1,0 +1,72 @@
+"""The connector registry: which formats exist, what an unknown one does, lineage on every format."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from connector_testkit import SAMPLES  # first: see its docstring
+from connectors import LINEAGE_FIELDS, ConnectorError, available_formats, read_file
+
+
+def test_available_formats_include_the_five_connectors():
+    assert available_formats() >= {"csv", "jsonl", "json", "xlsx", "parquet"}
+
+
+def test_helper_modules_are_not_formats():
+    assert not {"base", "text", "_json_reader"} & available_formats()
+
+
+@pytest.mark.parametrize("fmt", ["xml", "CSV", "tsv", "base", "_json_reader", "connectors.csv", ""])
+def test_unknown_format_is_refused(tmp_path, fmt):
+    path = tmp_path / "export.csv"
+    path.write_text("id\n1\n", encoding="utf-8")
+
+    with pytest.raises(ConnectorError) as caught:
+        read_file(fmt, path, "export.csv")
+
+    assert (caught.value.rule, caught.value.source_file) == ("unknown_format", "export.csv")
+    assert "csv" in caught.value.detail
+
+
+def _write_xlsx(path: Path) -> None:
+    book = openpyxl.Workbook()
+    book.active.append(["id"])
+    book.active.append(["a"])
+    book.save(path)
+
+
+def _write_parquet(path: Path) -> None:
+    pq.write_table(pa.table({"id": ["a"]}), path)
+
+
+@pytest.mark.parametrize("fmt, sample, write", [
+    ("csv", "sales_quoted_crlf.csv", None),
+    ("jsonl", "product_survey.jsonl", None),
+    ("json", "responses_array.json", None),
+    ("xlsx", "export.xlsx", _write_xlsx),
+    ("parquet", "export.parquet", _write_parquet),
+])
+def test_every_format_carries_lineage_under_the_given_name(tmp_path, fmt, sample, write):
+    path = SAMPLES / sample
+    if write is not None:
+        path = tmp_path / sample
+        write(path)
+
+    got = read_file(fmt, path, f"landing/{sample}")
+    batches = list(got.batches)
+
+    assert not set(LINEAGE_FIELDS) & set(got.columns)
+    assert batches and all(b.schema.names == [*got.columns, *LINEAGE_FIELDS] for b in batches)
+    assert all(b.schema.field("source_row").type == pa.int64() for b in batches)
+    assert {v for b in batches for v in b.column("source_file").to_pylist()} == {f"landing/{sample}"}
+
+
+def test_path_may_be_a_string():
+    got = read_file("csv", str(SAMPLES / "header_only.csv"), "header_only.csv")
+
+    assert got.columns == ["ticket_id", "contact_email", "csat"]
