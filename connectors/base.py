@@ -9,7 +9,7 @@ import numpy as np
 import pyarrow as pa
 
 __all__ = ["FileRead", "RowReject", "ConnectorError", "LINEAGE_FIELDS", "with_lineage", "BATCH_ROWS",
-           "sniff_encoding", "reject_binary"]
+           "sniff_encoding", "reject_binary", "check_reserved"]
 
 LINEAGE_FIELDS = ("source_file", "source_row")
 BATCH_ROWS = 128 * 1024  # rows per Arrow batch: large enough for vectorised work, small for memory
@@ -46,11 +46,16 @@ class FileRead:
     rejects: list[RowReject] = field(default_factory=list)
 
 
-def with_lineage(batch: pa.RecordBatch, source_file: str, source_rows: np.ndarray) -> pa.RecordBatch:
-    """Append ``source_file`` and ``source_row`` to a batch of source columns."""
-    clash = [c for c in LINEAGE_FIELDS if c in batch.schema.names]
+def check_reserved(columns: list[str], source_file: str) -> None:
+    """The lineage names are ours: a file that brings its own would be misread."""
+    clash = [c for c in LINEAGE_FIELDS if c in columns]
     if clash:
         raise ConnectorError(source_file, 1, "reserved_column", f"the file has reserved column(s) {clash}")
+
+
+def with_lineage(batch: pa.RecordBatch, source_file: str, source_rows: np.ndarray) -> pa.RecordBatch:
+    """Append ``source_file`` and ``source_row`` to a batch of source columns."""
+    check_reserved(batch.schema.names, source_file)
     arrays = [*batch.columns, pa.repeat(pa.scalar(source_file, pa.string()), batch.num_rows),
               pa.array(source_rows, pa.int64())]
     return pa.RecordBatch.from_arrays(arrays, names=[*batch.schema.names, *LINEAGE_FIELDS])

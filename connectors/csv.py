@@ -18,7 +18,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from connectors.base import BATCH_ROWS, ConnectorError, FileRead, RowReject, reject_binary, sniff_encoding, with_lineage
+from connectors.base import (BATCH_ROWS, ConnectorError, FileRead, RowReject, check_reserved, reject_binary,
+                             sniff_encoding, with_lineage)
 
 __all__ = ["read"]
 
@@ -31,9 +32,12 @@ def read(path: Path, source_file: str, encoding: str | None, options: dict[str, 
                                      use_threads=False)  # single-threaded: malformed records keep their numbers
     parse_options = dict(delimiter=options.get("delimiter", ","), quote_char=options.get("quote_char", '"'),
                          newlines_in_values=True)
-    columns = _header(path, source_file, read_options, parse_options)
+    source = _complete_last_line(path, head, encoding)
+    columns = _header(source, source_file, read_options, parse_options)
+    check_reserved(columns, source_file)
     rejects: list[RowReject] = []
-    table = _read_all_as_text(path, source_file, columns, read_options, parse_options, rejects)
+    skipped = read_options.skip_rows
+    table = _read_all_as_text(source, source_file, columns, read_options, parse_options, rejects, skipped)
     return FileRead(columns, _batches(table, source_file, rejects), rejects)
 
 
@@ -45,7 +49,14 @@ def _head(path: Path, source_file: str) -> bytes:
     return head
 
 
-def _header(path: Path, source_file: str, read_options: pacsv.ReadOptions, parse_options: dict) -> list[str]:
+def _complete_last_line(path: Path, head: bytes, encoding: str) -> Path | pa.BufferReader:
+    """A small file whose only line lacks its line break: Arrow would take the header for an empty file."""
+    if len(head) == 64 * 1024 or head.rstrip(b" \t").endswith((b"\n", b"\r")) or encoding.startswith("utf-16"):
+        return path
+    return pa.BufferReader(head + b"\n")
+
+
+def _header(path: Path | pa.BufferReader, source_file: str, read_options: pacsv.ReadOptions, parse_options: dict) -> list[str]:
     try:
         reader = pacsv.open_csv(path, read_options=read_options,
                                 parse_options=pacsv.ParseOptions(**parse_options, invalid_row_handler=lambda _: "skip"),
@@ -58,14 +69,17 @@ def _header(path: Path, source_file: str, read_options: pacsv.ReadOptions, parse
     return names
 
 
-def _read_all_as_text(path: Path, source_file: str, columns: list[str], read_options: pacsv.ReadOptions,
-                      parse_options: dict, rejects: list[RowReject]) -> pa.Table:
+def _read_all_as_text(path: Path | pa.BufferReader, source_file: str, columns: list[str],
+                      read_options: pacsv.ReadOptions, parse_options: dict, rejects: list[RowReject],
+                      skipped_lines: int) -> pa.Table:
     def keep_as_reject(row: pacsv.InvalidRow) -> str:
-        # The reader numbers records from 1 with the header as record 1.
-        rejects.append(RowReject(row.number - 1 if row.number else -1, "field_count",
+        # The reader numbers lines from 1, counting the skipped preamble and the header.
+        rejects.append(RowReject(row.number - 1 - skipped_lines if row.number else -1, "field_count",
                                  f"expected {row.expected_columns} fields, found {row.actual_columns}", row.text))
         return "skip"
 
+    if isinstance(path, pa.BufferReader):
+        path.seek(0)
     try:
         return pacsv.read_csv(path, read_options=read_options,
                               parse_options=pacsv.ParseOptions(**parse_options, invalid_row_handler=keep_as_reject),

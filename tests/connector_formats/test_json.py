@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from connector_testkit import SAMPLES, read_all  # first: see its docstring
+from connector_testkit import SAMPLES, read_all
 from connectors import ConnectorError, read_file
 
 EXPECTED_IDS = ["R-100", "R-101", "R-102"]

@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from connector_testkit import SAMPLES  # first: see its docstring
+from connector_testkit import SAMPLES
 from connectors import LINEAGE_FIELDS, ConnectorError, available_formats, read_file
 
 

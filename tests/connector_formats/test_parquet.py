@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from connector_testkit import read_all  # first: see its docstring
+from connector_testkit import read_all
 from connectors import ConnectorError, read_file
 from connectors.base import BATCH_ROWS
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from connector_testkit import SAMPLES, read_all  # first: see its docstring
+from connector_testkit import SAMPLES, read_all
 from connectors import ConnectorError, read_file
 
 
@@ -72,9 +72,6 @@ def test_valid_records_keep_their_record_numbers_around_rejects_and_multiline_re
     assert got.column("company") == ["Acme", "Globex", "Hooli\nXYZ", "Stark"]
 
 
-@pytest.mark.xfail(strict=True, reason="csv.py: InvalidRow.number counts the skip_rows preamble lines, so with "
-                                       "skip_rows the rejects get record number + skip_rows and later valid "
-                                       "records are renumbered")
 def test_skip_rows_preamble_does_not_shift_record_numbers():
     got = read_all("csv", SAMPLES / "report_preamble.csv", options={"skip_rows": 2})
 
@@ -129,8 +126,6 @@ def test_header_only_file_has_columns_and_no_rows():
     assert got.rejects == []
 
 
-@pytest.mark.xfail(strict=True, reason="csv.py: Arrow cannot infer columns from a header line without a line "
-                                       "break and _explain() maps that to 'empty_file: the file is empty'")
 def test_header_only_file_without_final_newline_has_columns_and_no_rows():
     got = read_all("csv", SAMPLES / "header_only_no_newline.csv")
 

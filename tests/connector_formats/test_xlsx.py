@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from connector_testkit import read_all  # first: see its docstring
+from connector_testkit import read_all
 from connectors import ConnectorError, read_file
 
 HEADER = ["Response ID", "Submitted", "NPS", "Share", "Code", "Comment"]

@@ -7,7 +7,7 @@ import json
 import pyarrow as pa
 import pytest
 
-from connector_testkit import SAMPLES, read_all  # first: see its docstring
+from connector_testkit import SAMPLES, read_all
 from connectors import ConnectorError, read_file
 
 
