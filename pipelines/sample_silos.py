@@ -25,10 +25,12 @@ import datetime as dt
 import io
 import unicodedata
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import numpy as np
@@ -37,8 +39,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
+from openpyxl.xml.constants import ARC_CORE
+from openpyxl.xml.functions import tostring as xml_text
 
 __all__ = ["SampleSummary", "generate_silos", "SOURCE_NAMES", "XLSX_ROW_CAP", "MIN_ROWS"]
+
+T = TypeVar("T")
 
 SALES = "sales_lost_business"
 SERVICE = "service_followup"
@@ -51,7 +57,7 @@ XLSX_ROW_CAP = 20_000
 """Most workbook rows written in total: openpyxl writes cell by cell, so workbooks stay small."""
 
 MIN_ROWS = 100
-"""Fewest responses asked for: below this not every source gets its invalid and repeated rows."""
+"""Fewest responses accepted: every source needs a few rows besides its invalid and repeated ones."""
 
 SALES_SHARE, SERVICE_SHARE = 0.20, 0.55  # product gets the rest
 XLSX_SHARE_OF_PRODUCT = 0.4
@@ -59,6 +65,7 @@ INVALID_SHARE = 0.005
 DUPLICATE_SHARE = 0.003
 RESPONSES_PER_ACCOUNT = 40
 MIN_ACCOUNTS = 50
+MAX_NAME_BATCHES = 100  # of candidate company names, before giving up on finding enough distinct ones
 DOMINANT_ACCOUNT_SHARE = 0.02  # of accounts ...
 DOMINANT_RESPONSE_SHARE = 0.5  # ... giving this share of responses
 
@@ -83,8 +90,7 @@ XLSX_HEADER = ("Response ID", "Submitted", "User Email", "Organisation", "NPS", 
 JSONL_KEYS = ("response_id", "submitted", "user_email", "organisation_name", "nps", "requested_features",
               "comment", "role", "wave", "app_version")
 
-FILE_COLUMN, ACCOUNT_COLUMN, POSITION_COLUMN = "_file", "_account", "_position"
-HIDDEN_COLUMNS = (FILE_COLUMN, ACCOUNT_COLUMN)
+FILE_COLUMN, ACCOUNT_COLUMN, POSITION_COLUMN = "_file", "_account", "_position"  # travel with rows, never written
 
 
 @dataclass(frozen=True)
@@ -123,7 +129,10 @@ def generate_silos(landing: Path, rows: int, seed: int = 7, truth_path: Path | N
         _product_xlsx_export(xlsx_rng, accounts, sizes[PRODUCT_XLSX]),
         _product_jsonl_export(jsonl_rng, accounts, sizes[PRODUCT_JSONL]),
     ]
-    written = _write_exports(landing, exports)
+    with _duckdb_connection() as connection:
+        writers = {SALES: _write_crm_report_csv, SERVICE: partial(_write_helpdesk_csv, connection),
+                   PRODUCT_XLSX: _write_xlsx, PRODUCT_JSONL: partial(_write_jsonl, connection)}
+        written = [file for export in exports for file in _write_export(landing, export, writers[export.source])]
     if truth_path is not None:
         _write_truth(Path(truth_path), landing, written, accounts)
     return SampleSummary(
@@ -314,28 +323,28 @@ def _companies(rng: np.random.Generator, n: int) -> list[_Company]:
 
 def _synthetic_companies(rng: np.random.Generator, n: int, taken_names: set[str],
                          taken_domains: set[str]) -> list[_Company]:
-    countries = list(COUNTRY_WEIGHTS)
-    country_chances = np.array(list(COUNTRY_WEIGHTS.values()))
+    """``n`` invented companies whose names and domains are not taken yet."""
     companies: list[_Company] = []
-    for _ in range(100):
-        if len(companies) >= n:
+    for _ in range(MAX_NAME_BATCHES):
+        missing = n - len(companies)
+        if not missing:
             return companies
-        batch = max(1024, 2 * (n - len(companies)))
-        drawn_countries = rng.choice(len(countries), size=batch, p=country_chances / country_chances.sum())
-        draws = rng.random((batch, 6))
-        for country_index, (start, ending, descriptor, region, leading, form) in zip(drawn_countries, draws):
-            company = _synthetic_company(countries[country_index], start, ending, descriptor, region, leading, form)
+        for company in _candidate_companies(rng, max(1024, 2 * missing)):
             key = _name_key(company.name)
-            if key in taken_names or company.domain in taken_domains:
-                continue
-            taken_names.add(key)
-            taken_domains.add(company.domain)
-            companies.append(company)
-            if len(companies) == n:
-                break
-    if len(companies) < n:
-        raise ValueError(f"could not invent {n} distinct company names; ask for fewer rows")
-    return companies
+            if key not in taken_names and company.domain not in taken_domains:
+                taken_names.add(key)
+                taken_domains.add(company.domain)
+                companies.append(company)
+                if len(companies) == n:
+                    return companies
+    raise ValueError(f"could not invent {n} distinct company names; ask for fewer rows")
+
+
+def _candidate_companies(rng: np.random.Generator, n: int) -> list[_Company]:
+    countries = list(COUNTRY_WEIGHTS)
+    drawn_countries = rng.choice(len(countries), size=n, p=_chances(list(COUNTRY_WEIGHTS.values())))
+    draws = rng.random((n, 6))
+    return [_synthetic_company(countries[country], *fractions) for country, fractions in zip(drawn_countries, draws)]
 
 
 def _synthetic_company(country: str, start: float, ending: float, descriptor: float, region: float,
@@ -353,7 +362,7 @@ def _synthetic_company(country: str, start: float, ending: float, descriptor: fl
     return _Company(name, legal_form, country, f"{_domain_slug(name)}.{TOP_LEVEL_DOMAIN[country]}")
 
 
-def _pick_by_fraction(options: Sequence, fraction: float):
+def _pick_by_fraction(options: Sequence[T], fraction: float) -> T:
     return options[min(int(fraction * len(options)), len(options) - 1)]
 
 
@@ -673,16 +682,17 @@ class _Export:
     source: str
     folder: str
     file_names: tuple[str, ...]  # by file number
+    columns: tuple[str, ...]  # written, in this order
     table: pa.Table
     invalid: int
     duplicates: int
 
 
 def _messy_export(rng: np.random.Generator, source: str, folder: str, file_names: Sequence[str],
-                  clean: pa.Table, breakages: Sequence[_Breakage], n_copies: int) -> _Export:
+                  columns: Sequence[str], clean: pa.Table, breakages: Sequence[_Breakage], n_copies: int) -> _Export:
     table, broken = _break_some_rows(rng, clean, breakages)
     table = _repeat_some_rows(rng, table, n_copies, eligible=~broken)
-    return _Export(source, folder, tuple(file_names), table, int(broken.sum()), n_copies)
+    return _Export(source, folder, tuple(file_names), tuple(columns), table, int(broken.sum()), n_copies)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -723,7 +733,7 @@ def _sales_export(rng: np.random.Generator, accounts: _AccountPool, n: int) -> _
     breakages = [_Breakage("Likelihood to Reconsider", "11"), _Breakage("Close Date", "31/02/2024"),
                  _Breakage("Likelihood to Reconsider", "n/a"), _Breakage("Opportunity ID", None),
                  _Breakage("Close Date", None), _Breakage("Close Date", "yesterday")]
-    return _messy_export(rng, SALES, "sales", quarters, clean, breakages, n_copies)
+    return _messy_export(rng, SALES, "sales", quarters, SALES_HEADER, clean, breakages, n_copies)
 
 
 def _crm_account_ids(rng: np.random.Generator, accounts: _AccountPool, account: np.ndarray) -> pa.Array:
@@ -784,7 +794,7 @@ def _service_export(rng: np.random.Generator, accounts: _AccountPool, n: int) ->
     breakages = [_Breakage("csat", "9"), _Breakage("survey_sent_at", "31/02/2024"), _Breakage("csat", "n/a"),
                  _Breakage("ticket_id", None), _Breakage("effort", "0"), _Breakage("survey_sent_at", None),
                  _Breakage("survey_sent_at", "yesterday")]
-    return _messy_export(rng, SERVICE, "service", months, clean, breakages, n_copies)
+    return _messy_export(rng, SERVICE, "service", months, SERVICE_HEADER, clean, breakages, n_copies)
 
 
 def _iso_with_offset(local_times: np.ndarray, team: np.ndarray) -> pa.Array:
@@ -875,7 +885,7 @@ def _product_xlsx_export(rng: np.random.Generator, accounts: _AccountPool, n: in
     waves = [f"planning_wave{w}.xlsx" for w in XLSX_WAVES]
     breakages = [_Breakage("NPS", "11"), _Breakage("Submitted", "yesterday"), _Breakage("NPS", "n/a"),
                  _Breakage("Response ID", None), _Breakage("Submitted", None), _Breakage("Submitted", "31/02/2024")]
-    return _messy_export(rng, PRODUCT_XLSX, "product", waves, clean, breakages, n_copies)
+    return _messy_export(rng, PRODUCT_XLSX, "product", waves, XLSX_HEADER, clean, breakages, n_copies)
 
 
 def _product_jsonl_export(rng: np.random.Generator, accounts: _AccountPool, n: int) -> _Export:
@@ -900,7 +910,7 @@ def _product_jsonl_export(rng: np.random.Generator, accounts: _AccountPool, n: i
     months = [f"planning_{_month_label(m)}.jsonl" for m in range(MONTHS)]
     breakages = [_Breakage("nps", "11"), _Breakage("submitted", "31/02/2024"), _Breakage("nps", '"n/a"'),
                  _Breakage("response_id", None), _Breakage("submitted", None), _Breakage("submitted", "yesterday")]
-    return _messy_export(rng, PRODUCT_JSONL, "product", months, clean, breakages, n_copies)
+    return _messy_export(rng, PRODUCT_JSONL, "product", months, JSONL_KEYS, clean, breakages, n_copies)
 
 
 def _app_versions(rng: np.random.Generator, month: np.ndarray) -> pa.Array:
@@ -920,26 +930,24 @@ class _WrittenFile:
     accounts: np.ndarray  # true account of each data record, in file order
 
 
-def _write_exports(landing: Path, exports: Sequence[_Export]) -> list[_WrittenFile]:
+@contextmanager
+def _duckdb_connection() -> Iterator[duckdb.DuckDBPyConnection]:
     connection = duckdb.connect(":memory:")
     try:
-        writers: dict[str, Callable[[Path, pa.Table], None]] = {
-            SALES: _write_crm_report_csv,
-            SERVICE: lambda path, table: _write_helpdesk_csv(connection, path, table),
-            PRODUCT_XLSX: _write_xlsx,
-            PRODUCT_JSONL: lambda path, table: _write_jsonl(connection, path, table),
-        }
-        written = []
-        for export in exports:
-            folder = landing / export.folder
-            folder.mkdir(parents=True, exist_ok=True)
-            for file_number, rows in _file_slices(export):
-                path = folder / export.file_names[file_number]
-                writers[export.source](path, rows.drop_columns(list(HIDDEN_COLUMNS)))
-                written.append(_WrittenFile(export.source, path, rows.column(ACCOUNT_COLUMN).to_numpy()))
-        return written
+        yield connection
     finally:
-        connection.close()
+        connection.close()  # explicitly: DuckDB warns about connections left to the garbage collector
+
+
+def _write_export(landing: Path, export: _Export, write: Callable[[Path, pa.Table], None]) -> list[_WrittenFile]:
+    folder = landing / export.folder
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for file_number, rows in _file_slices(export):
+        path = folder / export.file_names[file_number]
+        write(path, rows.select(list(export.columns)))
+        written.append(_WrittenFile(export.source, path, rows.column(ACCOUNT_COLUMN).to_numpy()))
+    return written
 
 
 def _file_slices(export: _Export) -> list[tuple[int, pa.Table]]:
@@ -973,7 +981,7 @@ def _write_helpdesk_csv(connection: duckdb.DuckDBPyConnection, path: Path, table
 def _write_jsonl(connection: duckdb.DuckDBPyConnection, path: Path, table: pa.Table) -> None:
     connection.register("export_rows", table)
     try:
-        columns = ", ".join('nps::json as nps' if key == "nps" else key for key in JSONL_KEYS)
+        columns = ", ".join("nps::json as nps" if name == "nps" else name for name in table.column_names)
         connection.execute(f"copy (select {columns} from export_rows) to {_sql_path(path)} (format json)")
     finally:
         connection.unregister("export_rows")
@@ -991,8 +999,10 @@ def _write_xlsx(path: Path, table: pa.Table) -> None:
     for row in zip(*columns):
         sheet.append([convert(value) for convert, value in zip(converters, row)])
     buffer = io.BytesIO()
-    workbook.save(buffer)
-    path.write_bytes(_with_fixed_zip_times(buffer.getvalue()))
+    workbook.save(buffer)  # stamps the current time into the document properties ...
+    workbook.properties.modified = FIXED_TIMESTAMP  # ... which are written again without it
+    fixed_properties = {ARC_CORE: xml_text(workbook.properties.to_tree())}
+    path.write_bytes(_reproducible_zip(buffer.getvalue(), fixed_properties))
 
 
 def _as_is(value: object) -> object:
@@ -1013,16 +1023,16 @@ def _excel_number(value: str | None) -> int | str | None:
 _EXCEL_CELL: dict[str, Callable[[object], object]] = {"Submitted": _excel_datetime, "NPS": _excel_number}
 
 
-def _with_fixed_zip_times(workbook: bytes) -> bytes:
-    """The same workbook with its zip entries' times and modes fixed, so equal content gives equal bytes."""
-    source = zipfile.ZipFile(io.BytesIO(workbook))
+def _reproducible_zip(archive: bytes, replaced_entries: dict[str, bytes]) -> bytes:
+    """The archive with some entries replaced and every entry's time and mode fixed."""
+    source = zipfile.ZipFile(io.BytesIO(archive))
     target_buffer = io.BytesIO()
     with zipfile.ZipFile(target_buffer, "w", zipfile.ZIP_DEFLATED) as target:
         for entry in source.infolist():
             fixed = zipfile.ZipInfo(entry.filename, date_time=FIXED_ZIP_TIME)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
-            target.writestr(fixed, source.read(entry))
+            target.writestr(fixed, replaced_entries.get(entry.filename) or source.read(entry))
     return target_buffer.getvalue()
 
 

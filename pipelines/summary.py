@@ -10,8 +10,8 @@ from warehouse.home import Home
 __all__ = ["print_summary"]
 
 _PER_SOURCE = """
-select source, count(*) as files, sum(rows_read) as read, sum(rows_loaded) as loaded,
-    sum(rows_rejected) as rejected, sum(rows_duplicate) as duplicates
+select source, count(*) as files, sum(rows_read)::bigint as read, sum(rows_loaded)::bigint as loaded,
+    sum(rows_rejected)::bigint as rejected, sum(rows_duplicate)::bigint as duplicates
 from meta.files group by source order by source
 """
 

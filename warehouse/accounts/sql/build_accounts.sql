@@ -11,7 +11,7 @@ select
     min(m.first_seen) as first_seen,
     max(m.last_seen) as last_seen,
     count(distinct m.source) as n_sources,
-    sum(m.n_responses) as n_responses
+    sum(m.n_responses)::bigint as n_responses
 from core.account_mentions m
 join resolved_mentions r on r.mention_id = m.mention_key
 where m.account_id is not null
