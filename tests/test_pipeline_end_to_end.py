@@ -127,3 +127,11 @@ def test_a_second_run_loads_nothing_new(loaded_home: Home) -> None:
     assert query(loaded_home.warehouse_db, "select count(*), max(loaded_at) from core.feedback") == before
     runs = query(loaded_home.pipeline_db, "select status, n_files from meta.runs order by started_at")
     assert runs == [("success", 4), ("success", 0)]
+
+
+def test_table_keys_hold(loaded_home: Home) -> None:
+    for table in PUBLISHED_TABLES:
+        key = ", ".join(table.primary_key)
+        duplicates = query(loaded_home.warehouse_db,
+                           f"select {key}, count(*) from {table.qualified_name} group by all having count(*) > 1")
+        assert duplicates == [], table.qualified_name

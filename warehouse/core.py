@@ -14,7 +14,7 @@ import duckdb
 from schemas.spec import SourceSpec
 
 from warehouse.db import run_sql
-from warehouse.staging import staging_table
+from warehouse.staging import build_staging, has_staging, staging_table
 
 __all__ = ["MergeResult", "merge_source"]
 
@@ -29,6 +29,8 @@ class MergeResult:
 
 def merge_source(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, run_id: str, salt: str) -> MergeResult:
     """Move the source's staged rows into core; returns what happened to them."""
+    if not has_staging(connection, spec):  # e.g. core materialised in a run of its own
+        build_staging(connection, spec, run_id)
     connection.begin()
     try:
         connection.execute(f"create or replace temp view staged_rows as select * from {staging_table(spec)}")
@@ -37,7 +39,7 @@ def merge_source(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, run_id
             run_sql(connection, f"sql/{step}.sql", params)
         counts = dict(connection.execute(
             "select outcome, count(*) from staged_outcomes group by outcome").fetchall())
-        connection.execute(f"delete from {staging_table(spec)}")  # staged rows are now in core or quarantine
+        connection.execute(f"drop table {staging_table(spec)}")  # its rows are now in core or quarantine
         connection.commit()
     except BaseException:
         connection.rollback()

@@ -17,7 +17,7 @@ def create_table_sql(table: Table, if_not_exists: bool = True, name: str | None 
     columns = ",\n  ".join(
         f"{quote(c.name)} {c.sql_type}{'' if c.nullable else ' not null'}" for c in table.columns
     )
-    key = f",\n  primary key ({', '.join(map(quote, table.primary_key))})" if table.primary_key and with_key else ""
+    key = f",\n  primary key ({', '.join(map(quote, table.primary_key))})" if table.enforce_key and with_key else ""
     guard = "if not exists " if if_not_exists else ""
     return f"create table {guard}{name or table.qualified_name} (\n  {columns}{key}\n)"
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,18 +59,11 @@ def land_source(connection: duckdb.DuckDBPyConnection, home: Home, spec: SourceS
 def land_files(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, files: list[tuple[Path, str]],
                run_id: str) -> LandingResult:
     """Append the given files (path, lineage name) that the raw table has not seen yet."""
-    result = LandingResult(spec.name)
+    result = LandingResult(spec.name, files_seen=len(files))
     _ensure_raw_table(connection, spec)
-    known = {row[0] for row in connection.execute(
-        "select file_id from meta.files where source = ?", [spec.name]).fetchall()}
-    for path, source_file in files:
-        result.files_seen += 1
-        file_id = file_digest(path)
-        if file_id in known:
-            continue
-        known.add(file_id)
+    for (path, source_file, file_id), opening in _read_ahead(spec, _new_files(connection, spec, files)):
         try:
-            rows = _land_file(connection, spec, path, source_file, file_id, run_id)
+            rows = _land_file(connection, spec, opening, path, source_file, file_id, run_id)
         except ConnectorError as error:
             _reject_file(connection, spec, source_file, file_id, path.stat().st_size, run_id, error)
             result.files_rejected[source_file] = str(error)
@@ -78,19 +73,51 @@ def land_files(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, files: l
     return result
 
 
+def _new_files(connection: duckdb.DuckDBPyConnection, spec: SourceSpec,
+               files: list[tuple[Path, str]]) -> list[tuple[Path, str, str]]:
+    """The files whose content the source has not seen (under any name), with their content hash."""
+    known = {row[0] for row in connection.execute(
+        "select file_id from meta.files where source = ?", [spec.name]).fetchall()}
+    new = []
+    for path, source_file in files:
+        file_id = file_digest(path)
+        if file_id not in known:
+            known.add(file_id)
+            new.append((path, source_file, file_id))
+    return new
+
+
+def _read_ahead(spec: SourceSpec, files: list[tuple[Path, str, str]]) -> Iterator[tuple[tuple[Path, str, str], Future]]:
+    """Open each file while the previous one is being inserted: parsing and inserting both release the GIL."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="read-ahead") as pool:
+        def open_file(path: Path, source_file: str) -> Future:
+            return pool.submit(read_file, spec.format, path, source_file, spec.encoding, spec.options)
+
+        pending = [open_file(f[0], f[1]) for f in files[:1]]
+        for index, file in enumerate(files):
+            if index + 1 < len(files):
+                pending.append(open_file(files[index + 1][0], files[index + 1][1]))
+            yield file, pending.pop(0)
+
+
 def _ensure_raw_table(connection: duckdb.DuckDBPyConnection, spec: SourceSpec) -> None:
     connection.execute(f"create table if not exists {raw_table(spec)} ({_RAW_LINEAGE})")
     _ensure_columns(connection, spec, spec.mapped_columns())
 
 
 def _ensure_columns(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, columns: list[str]) -> None:
+    """Add the columns a file brings that the raw table lacks (a source's exports may gain columns)."""
+    present = {row[0] for row in connection.execute(
+        "select column_name from duckdb_columns() where database_name = current_database() "
+        "and schema_name = 'raw' and table_name = ?", [spec.name]).fetchall()}
     for column in columns:
-        connection.execute(f"alter table {raw_table(spec)} add column if not exists {quote(column)} varchar")
+        if column not in present:
+            connection.execute(f"alter table {raw_table(spec)} add column {quote(column)} varchar")
 
 
-def _land_file(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Path, source_file: str,
-               file_id: str, run_id: str) -> int:
-    opened = read_file(spec.format, path, source_file, spec.encoding, spec.options)
+def _land_file(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, opening: Future, path: Path,
+               source_file: str, file_id: str, run_id: str) -> int:
+    opened: FileRead = opening.result()
     _require_columns(spec, opened, source_file)
     connection.begin()
     try:

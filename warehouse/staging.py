@@ -3,6 +3,10 @@
 The SELECT is generated from the source spec and :data:`schemas.unified.STAGED_FEEDBACK`. Each staged
 row carries ``_errors``, the rules it broke (:mod:`warehouse.rules`); core loads the rows without
 errors and quarantines the rest with ``_raw_record``, the row as read.
+
+Staged rows are the run's working set: a temporary table of the pipeline database (kept in memory,
+spilled to disk when large), rebuilt from the durable raw layer whenever it is missing. Writing it
+to the database file would cost more than computing it.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from warehouse.ddl import quote
 from warehouse.expressions import Params
 from warehouse.rules import RowRule, row_rules
 
-__all__ = ["StagingModel", "staging_model", "build_staging", "staging_table", "raw_table"]
+__all__ = ["StagingModel", "staging_model", "build_staging", "has_staging", "staging_table", "raw_table"]
 
 
 def raw_table(spec: SourceSpec) -> str:
@@ -29,7 +33,7 @@ def raw_table(spec: SourceSpec) -> str:
 
 
 def staging_table(spec: SourceSpec) -> str:
-    return f"staging.{quote(spec.name)}"
+    return quote(f"staging_{spec.name}")
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,7 @@ def staging_model(spec: SourceSpec, run_id: str) -> StagingModel:
     errors = ", ".join(f"case when {r.condition} then {{'rule': {p(r.name)}, 'detail': {r.detail}}} end"
                        for r in rules)
     raw_record = "json_object(" + ", ".join(f"{p(c)}, {quote(c)}" for c in spec.mapped_columns()) + ")"
-    sql = f"""create or replace table {staging_table(spec)} as
+    sql = f"""create or replace temp table {staging_table(spec)} as
 select
     {columns},
     list_filter([{errors}], lambda e: e is not null) as _errors,
@@ -85,8 +89,13 @@ where _file_id in (select file_id from meta.files where source = {p(spec.name)} 
     return StagingModel(sql, p.values, rules)
 
 
+def has_staging(connection: duckdb.DuckDBPyConnection, spec: SourceSpec) -> bool:
+    return bool(scalar(connection, "select count(*) from duckdb_tables() where temporary and table_name = ?",
+                       [f"staging_{spec.name}"]))
+
+
 def build_staging(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, run_id: str) -> int:
-    """Create the source's staging table; returns the number of staged rows."""
+    """Create the source's staging table from its not yet loaded raw rows; returns the number of rows."""
     model = staging_model(spec, run_id)
     connection.execute(model.sql, model.params)
     return scalar(connection, f"select count(*) from {staging_table(spec)}")

@@ -159,8 +159,9 @@ def build_accounts(connection: duckdb.DuckDBPyConnection) -> int:
         run_sql(connection, "accounts/sql/collect_account_mentions.sql")
         resolve_mentions(connection, "select mention_key as mention_id, source, account_name_raw as account_name, "
                                      "email_domain, crm_id, n_responses as weight from core.account_mentions")
+        confidence = EvidenceConfidence()
         for step in ("apply_resolution", "build_accounts", "build_account_aliases"):
-            run_sql(connection, f"accounts/sql/{step}.sql")
+            run_sql(connection, f"accounts/sql/{step}.sql", {"domain": confidence.domain, "crm_id": confidence.crm_id})
         connection.commit()
     except BaseException:
         connection.rollback()

@@ -4,12 +4,23 @@
 --              superseded by a newer file's;
 --   loaded     the version of the response that core keeps (the newest file wins).
 create or replace temp table staged_outcomes as
-with checked as (
+with hashed as (
     select
         feedback_id, source_response_id, source_file, source_row, file_id, loaded_at, _errors,
-        md5(_raw_record::varchar) as content_hash,
-        count(distinct md5(_raw_record::varchar)) over (partition by feedback_id, file_id) > 1 as is_id_reused
+        md5(_raw_record::varchar) as content_hash
     from staged_rows
+),
+reused_ids as (
+    select feedback_id, file_id
+    from hashed
+    where feedback_id is not null
+    group by feedback_id, file_id
+    having count(distinct content_hash) > 1
+),
+checked as (
+    select h.*, r.feedback_id is not null as is_id_reused
+    from hashed h
+    left join reused_ids r using (feedback_id, file_id)
 ),
 ranked as (
     select *,

@@ -23,7 +23,7 @@ create or replace temp macro sb_crm_key(id) as (
 create or replace temp macro sb_crm18(id15) as (
     case when length(id15) = 15 then id15 || array_to_string(list_transform(range(3), lambda c:
         substr('ABCDEFGHIJKLMNOPQRSTUVWXYZ012345', 1 + list_sum(list_transform(range(5), lambda b:
-            case when regexp_matches(substr(id15, c * 5 + b + 1, 1), '[A-Z]') then 1 << b else 0 end))::int, 1)),
+            case when substr(id15, c * 5 + b + 1, 1) between 'A' and 'Z' then 1 << b else 0 end))::int, 1)),
         '') else id15 end
 );
 

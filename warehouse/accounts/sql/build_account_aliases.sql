@@ -4,12 +4,14 @@ with aliases as (
     select 'name' as alias_kind, account_name_raw as alias_value, account_id, match_method, confidence
     from core.account_mentions where account_name_raw is not null
     union all
-    select 'domain', email_domain, account_id, 'domain', 0.95
-    from core.account_mentions
-    where email_domain is not null and email_domain not in (select domain from resolver_free_domains)
+    select distinct 'domain', n.domain_key, m.account_id, 'domain', $domain
+    from core.account_mentions m join resolver_nodes n on n.mention_id = m.mention_key
+    where n.domain_key is not null
     union all
-    select 'crm_id', sb_crm18(sb_crm_key(crm_id)), account_id, 'crm_id', 1.0
-    from core.account_mentions where crm_id is not null
+    select 'crm_id', sb_crm18(crm_key), account_id, 'crm_id', $crm_id
+    from (select distinct n.crm_key, m.account_id
+          from core.account_mentions m join resolver_nodes n on n.mention_id = m.mention_key
+          where n.crm_key is not null)
 )
 select alias_kind, alias_value, account_id,
     arg_max(match_method, confidence) as match_method, max(confidence) as confidence

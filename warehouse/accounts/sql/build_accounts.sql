@@ -3,16 +3,14 @@ create or replace table core.accounts as
 select
     m.account_id,
     any_value(r.account_name) as account_name,
-    coalesce(list_sort(list_distinct(list(m.email_domain) filter (
-        where m.email_domain is not null and m.email_domain not in (select domain from resolver_free_domains)))),
-        []) as domains,
-    coalesce(list_sort(list_distinct(list(sb_crm18(sb_crm_key(m.crm_id))) filter (where m.crm_id is not null))),
-        []) as crm_ids,
+    coalesce(list_sort(list_distinct(list(n.domain_key))), []) as domains,
+    coalesce(list_sort(list_transform(list_distinct(list(n.crm_key)), lambda k: sb_crm18(k))), []) as crm_ids,
     min(m.first_seen) as first_seen,
     max(m.last_seen) as last_seen,
     count(distinct m.source) as n_sources,
     sum(m.n_responses)::bigint as n_responses
 from core.account_mentions m
 join resolved_mentions r on r.mention_id = m.mention_key
+join resolver_nodes n on n.mention_id = m.mention_key
 where m.account_id is not null
 group by m.account_id;
