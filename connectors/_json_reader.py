@@ -26,7 +26,7 @@ def read_json_records(path: Path, source_file: str, encoding: str | None, json_f
     reject_binary(head, source_file, "JSON text", "utf-8")
     connection = duckdb.connect(config={"threads": 1})  # one thread keeps the records in file order
     try:
-        relation = connection.sql(_query(records_key), params=[str(path), json_format])
+        relation = _json_scalars_as_text(connection.sql(_query(records_key), params=[str(path), json_format]))
         reader = relation.fetch_record_batch(BATCH_ROWS)
     except duckdb.Error as exc:
         connection.close()
@@ -40,6 +40,17 @@ def _query(records_key: str | None) -> str:
         return f"select * from {scan}"
     key = '"' + records_key.replace('"', '""') + '"'
     return f"select record.* from (select unnest({key}) as record from {scan})"
+
+
+def _json_scalars_as_text(relation: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyRelation:
+    """A key whose values mix types (``9`` here, ``"n/a"`` there) comes back as JSON; keep its text, unquoted."""
+    mixed = [name for name, kind in zip(relation.columns, relation.types) if str(kind) == "JSON"]
+    if not mixed:
+        return relation
+    def quoted(name: str) -> str:
+        return '"' + name.replace('"', '""') + '"'
+    replaced = ", ".join(f"json_extract_string({quoted(n)}, '$') as {quoted(n)}" for n in mixed)
+    return relation.project(f"* replace ({replaced})")
 
 
 def _batches(connection: duckdb.DuckDBPyConnection, reader: pa.RecordBatchReader,

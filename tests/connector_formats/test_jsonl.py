@@ -103,3 +103,9 @@ def test_a_non_utf8_encoding_is_refused():
         read_file("jsonl", SAMPLES / "product_survey.jsonl", "product_survey.jsonl", encoding="cp1252")
 
     assert caught.value.rule == "encoding"
+
+
+def test_values_of_mixed_types_come_back_as_their_text(tmp_path):
+    path = tmp_path / "mixed.jsonl"
+    path.write_text('{"nps": 9, "id": "a"}\n{"nps": "n/a", "id": "b"}\n{"nps": "7", "id": "c"}\n')
+    assert read_all("jsonl", path).column("nps") == ["9", "n/a", "7"]
