@@ -17,6 +17,7 @@ from warehouse.publish import publish
 from warehouse.raw import land_source
 from warehouse.runs import finish_run, start_run
 from warehouse.staging import build_staging
+from warehouse.validation import validate_staging
 
 from pipelines.resources import WarehouseResource
 
@@ -53,12 +54,17 @@ def _raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
 def _staging_asset(spec: SourceSpec) -> dg.AssetsDefinition:
     @dg.asset(name=f"{spec.name}_staging", deps=[f"{spec.name}_raw"], group_name=spec.department, kinds=DUCKDB,
               description=f"{spec.survey}: the new raw rows renamed and typed into the unified shape, "
-                          "each with the rules it breaks.")
+                          "then validated with Great Expectations (Data Docs in <home>/reports/data_docs).")
     def staging(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
         with warehouse.connection() as connection:
             rows = build_staging(connection, spec, context.run_id)
-        _report(context, f"{rows:,} rows staged")
-        return dg.MaterializeResult(metadata={"rows_staged": rows})
+            report = validate_staging(connection, spec, context.run_id, warehouse.home_dir.reports / "data_docs")
+        failed = ", ".join(f"{r.rule} {r.n_failed:,}" for r in report.failed_rules)
+        _report(context, f"{rows:,} rows staged, {report.n_rows_failing:,} break a rule" + (f" ({failed})" if failed else ""))
+        return dg.MaterializeResult(metadata={
+            "rows_staged": rows, "rows_failing_validation": report.n_rows_failing,
+            **{f"rule/{r.rule}": r.n_failed for r in report.rules},
+            **({"data_docs": dg.MetadataValue.path(str(report.data_docs))} if report.data_docs else {})})
 
     return staging
 
@@ -123,6 +129,6 @@ def publish_asset() -> dg.AssetsDefinition:
     return published_warehouse
 
 
-def all_assets(specs: list[SourceSpec]) -> list[dg.AssetsDefinition]:
+def all_assets(specs: list[SourceSpec]) -> list[dg.AssetsDefinition]:  # noqa: D103
     per_source = [asset for spec in specs for asset in source_assets(spec)]
     return [*per_source, *core_assets(specs), *mart_assets(), publish_asset()]

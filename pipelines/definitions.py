@@ -8,6 +8,7 @@ from warehouse.home import Home
 from warehouse.sources import load_sources
 
 from pipelines.assets import all_assets
+from pipelines.checks import validation_checks
 from pipelines.resources import WarehouseResource
 from pipelines.schedules import nightly_schedule
 from pipelines.sensors import landing_sensor
@@ -24,6 +25,7 @@ def build_definitions(home: Home) -> dg.Definitions:
                               description="Load new landing files, validate, resolve accounts, rebuild marts, publish.")
     return dg.Definitions(
         assets=all_assets(specs),
+        asset_checks=validation_checks(specs),
         jobs=[job],
         schedules=[nightly_schedule(job)],
         sensors=[landing_sensor(home, specs, job)],

@@ -14,7 +14,8 @@ from warehouse.runs import finish_run
 
 __all__ = ["RunOutcome", "run_pipeline"]
 
-_QUIET_DAGSTER = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+# Our own progress lines say what happened; Dagster's console log would repeat it with stack traces.
+_QUIET_DAGSTER = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,20 @@ def _instance(home: Home):
     return dg.DagsterInstance.from_config(str(home.dagster))
 
 
+def _failed_checks(result) -> list[str]:
+    """The explanations of failed asset checks (a blocking check fails the run)."""
+    failed = []
+    for event in result.all_events:
+        evaluation = event.event_specific_data if event.event_type_value == "ASSET_CHECK_EVALUATION" else None
+        if evaluation is not None and not evaluation.passed:
+            failed.append(evaluation.description or f"{evaluation.asset_key.to_user_string()}: {evaluation.check_name}")
+    return failed
+
+
 def _first_failure(result) -> str:
+    checks = _failed_checks(result)
+    if checks:
+        return "; ".join(checks)
     for event in result.all_events:
         if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
             error = event.step_failure_data.error

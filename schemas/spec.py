@@ -26,6 +26,7 @@ __all__ = [
     "Score",
     "Timestamp",
     "AccountColumns",
+    "SpecExpectation",
     "Topic",
     "SpecError",
     "load_spec",
@@ -116,6 +117,29 @@ class Score(_Strict):
         return value
 
 
+class SpecExpectation(_Strict):
+    """An extra Great Expectations check on one source column, e.g.
+    ``{expect: expect_column_values_to_be_in_set, column: Region, kwargs: {value_set: [EMEA, AMER]}}``."""
+
+    expect: str
+    column: str
+    kwargs: dict[str, Any] = Field(default_factory=dict)
+    rule: str | None = None  # name in quarantine.rejects; defaults to the expectation's name
+    expected: str | None = None  # what a failure message says was expected
+
+    @field_validator("expect")
+    @classmethod
+    def _gx_name(cls, value: str) -> str:
+        if not re.fullmatch(r"expect_[a-z0-9_]+", value):
+            raise ValueError(f"a Great Expectations expectation name like expect_column_values_to_be_in_set, "
+                             f"got {value!r}")
+        return value
+
+    @property
+    def expectation_class(self) -> str:
+        return "".join(part.capitalize() for part in self.expect.split("_"))
+
+
 class SourceSpec(_Strict):
     """One survey source: where its files land, their format and how their columns map."""
 
@@ -134,6 +158,7 @@ class SourceSpec(_Strict):
     encoding: str | None = None
     options: dict[str, Any] = Field(default_factory=dict)  # format-specific reader options
     max_reject_rate: float = Field(default=DEFAULT_MAX_REJECT_RATE, ge=0, le=1)
+    expectations: list[SpecExpectation] = Field(default_factory=list)
     description: str | None = None
 
     @field_validator("name", "department", "format")

@@ -29,6 +29,7 @@ __all__ = [
     "REJECTS",
     "RUNS",
     "FILES",
+    "VALIDATIONS",
     "PUBLISHED_TABLES",
     "PIPELINE_TABLES",
     "LINEAGE_COLUMNS",
@@ -330,5 +331,24 @@ FILES = Table(
     ),
 )
 
+VALIDATIONS = Table(
+    schema="meta",
+    name="validations",
+    grain="One row per run, source and validation rule.",
+    description="What Great Expectations found in each source's staged rows, rule by rule.",
+    columns=(
+        Column("run_id", pa.string(), "Run.", False),
+        Column("source", pa.string(), "Source spec.", False),
+        Column("rule", pa.string(), "Rule name, as quarantine.rejects names it.", False),
+        Column("expectation", pa.string(), "The GX expectation that checks it.", False),
+        Column("column", pa.string(), "The source column it is about.", False),
+        Column("n_rows", pa.int64(), "Staged rows validated.", False),
+        Column("n_failed", pa.int64(), "Rows that broke this rule.", False),
+        Column("n_rows_failing", pa.int64(), "Rows that broke at least one rule of the source.", False),
+        Column("validated_at", UTC_TIMESTAMP, "When.", False),
+    ),
+)
+
 PUBLISHED_TABLES = (FEEDBACK, FEEDBACK_SCORES, ACCOUNTS, ACCOUNT_ALIASES)
-PIPELINE_TABLES = (LOADED_FEEDBACK, FEEDBACK_SCORES, ACCOUNTS, ACCOUNT_ALIASES, ACCOUNT_MENTIONS, REJECTS, RUNS, FILES)
+PIPELINE_TABLES = (LOADED_FEEDBACK, FEEDBACK_SCORES, ACCOUNTS, ACCOUNT_ALIASES, ACCOUNT_MENTIONS, REJECTS, RUNS, FILES,
+                   VALIDATIONS)

@@ -85,8 +85,9 @@ def test_a_wrong_spec_is_refused_before_anything_runs(home: Home, edit, key: str
     assert not home.pipeline_db.exists()
 
 
-def test_sources_list_shows_builtin_specs(seeded_home: Home) -> None:
-    result = silobridge("sources", "list", "--home", str(seeded_home.root))
+def test_sources_list_shows_builtin_specs(home: Home) -> None:
+    write_seed_landing(home, max_reject_rate=None)
+    result = silobridge("sources", "list", "--home", str(home.root))
     assert result.returncode == 0
     assert "4 sources (built-in specs)" in result.stdout
     assert "service_followup" in result.stdout and "1 file(s)" in result.stdout
@@ -96,7 +97,6 @@ def test_a_failed_run_leaves_the_published_warehouse_in_place(seeded_home: Home)
     assert silobridge("run", "--home", str(seeded_home.root)).returncode == 0
     reader = duckdb.connect(str(seeded_home.warehouse_db), read_only=True)  # an analyst's open session
     before = reader.execute("select count(*) from core.feedback").fetchall()
-    _copy_builtin_specs(seeded_home)
     broken = seeded_home.sources / "service_followup.yaml"  # valid spec, but a zone DuckDB does not know
     broken.write_text(broken.read_text().replace("{column: survey_sent_at}",
                                                  "{column: survey_sent_at, timezone: Mars/Olympus_Mons}"))

@@ -15,6 +15,7 @@ from warehouse.core import merge_source
 from warehouse.db import connect, ensure_pipeline_schema
 from warehouse.raw import land_files
 from warehouse.staging import build_staging, staging_table
+from warehouse.validation import validate_staging
 
 __all__ = ["CheckReport", "check_file"]
 
@@ -48,6 +49,7 @@ def check_file(spec: SourceSpec, file: Path, limit: int = 5) -> CheckReport:
         ensure_pipeline_schema(connection)
         landed = land_files(connection, spec, [(file, file.name)], "check")
         build_staging(connection, spec, "check")
+        validate_staging(connection, spec, "check")
         connection.execute(f"create temp table staging_preview as select feedback_id, source_row, scores from {staging_table(spec)}")
         merge_source(connection, spec, "check", salt="check")
         read, loaded, rejected, duplicate = connection.execute(

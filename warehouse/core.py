@@ -12,11 +12,25 @@ from dataclasses import dataclass
 import duckdb
 
 from schemas.spec import SourceSpec
+from schemas.unified import STAGED_FEEDBACK
 
 from warehouse.db import run_sql
+from warehouse.ddl import quote
 from warehouse.staging import build_staging, has_staging, staging_table
+from warehouse.validation import errors_table, has_validation, validate_staging
 
 __all__ = ["MergeResult", "merge_source"]
+
+# Each staged row with the rules GX found it breaking, in rule order.
+_STAGED_ROWS_WITH_ERRORS = """
+create or replace temp view staged_rows as
+select {columns}, s._raw_record, coalesce(e.errors, []) as _errors
+from {staged} s
+left join (
+    select _row, list({{'rule': rule, 'detail': detail}} order by rule_order) as errors
+    from {errors} group by _row
+) e using (_row)
+"""
 
 
 @dataclass(frozen=True)
@@ -29,17 +43,21 @@ class MergeResult:
 
 def merge_source(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, run_id: str, salt: str) -> MergeResult:
     """Move the source's staged rows into core; returns what happened to them."""
-    if not has_staging(connection, spec):  # e.g. core materialised in a run of its own
+    if not (has_staging(connection, spec) and has_validation(connection, spec)):  # core run on its own
         build_staging(connection, spec, run_id)
+        validate_staging(connection, spec, run_id)
     connection.begin()
     try:
-        connection.execute(f"create or replace temp view staged_rows as select * from {staging_table(spec)}")
+        connection.execute(_STAGED_ROWS_WITH_ERRORS.format(
+            columns=", ".join(f"s.{quote(c)}" for c in STAGED_FEEDBACK.column_names),
+            staged=staging_table(spec), errors=errors_table(spec)))
         params = {"run_id": run_id, "salt": salt, "source": spec.name}
         for step in ("classify_staged_rows", "quarantine_rejected_rows", "merge_into_feedback", "record_file_counts"):
             run_sql(connection, f"sql/{step}.sql", params)
         counts = dict(connection.execute(
             "select outcome, count(*) from staged_outcomes group by outcome").fetchall())
-        connection.execute(f"drop table {staging_table(spec)}")  # its rows are now in core or quarantine
+        for table in (staging_table(spec), errors_table(spec)):  # their rows are now in core or quarantine
+            connection.execute(f"drop table {table}")
         connection.commit()
     except BaseException:
         connection.rollback()

@@ -1,90 +1,128 @@
 """Row rules: what a staged row must satisfy to reach core, derived from the spec and the schema.
 
-Each rule is a SQL condition that is true when a row BREAKS it, and a detail expression naming the
-column, the value and what was expected. Staging evaluates them into each row's ``_errors``.
+Each rule is declared once, as a Great Expectations expectation over the flat validation columns that
+staging adds (``_v_*``, see :func:`validation_columns`), together with the words that explain a
+failure. :mod:`warehouse.validation` runs them with GX; GX's results decide which rows are quarantined.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
+from typing import Any
 
 from schemas.spec import SourceSpec
 
 from warehouse import expressions as ex
+from warehouse.ddl import quote
 from warehouse.expressions import Params
 
-__all__ = ["RowRule", "row_rules", "FUTURE_TOLERANCE"]
+__all__ = ["RowRule", "row_rules", "validation_columns", "EMAIL_PATTERN", "FUTURE_TOLERANCE_DAYS"]
 
 # Exports are stamped by other machines' clocks: a response up to a day "ahead" is clock skew, not an error.
-FUTURE_TOLERANCE = "interval 1 day"
+FUTURE_TOLERANCE_DAYS = 1
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 
 @dataclass(frozen=True)
 class RowRule:
-    name: str
-    column: str
-    condition: str  # true when the row breaks the rule
-    detail: str  # SQL expression: column, value, expectation
-    description: str
+    """One rule: the GX expectation that checks it, and how a failure is explained."""
+
+    name: str  # the rule as quarantine.rejects names it
+    column: str  # the source column it is about
+    expected: str  # what was expected, in words
+    expectation: str  # GX expectation class, e.g. "ExpectColumnValuesToNotBeNull"
+    kwargs: dict[str, Any] = field(default_factory=dict)  # its arguments, on validation columns
+    shows: str | None = None  # validation column whose value the detail quotes
 
 
-def _detail(p: Params, column: str, value_sql: str | None, expected: str) -> str:
-    if value_sql is None:
-        return p(f"column '{column}': {expected}")
-    return f"{p(f'column {column!r}: value ')} || '''' || left({value_sql}, 200) || '''' || {p(f', {expected}')}"
+def _v(name: str) -> str:
+    """Name of a flat validation column (pandas-safe: letters, digits, underscores)."""
+    return "_v_" + re.sub(r"\W", "_", name)
 
 
-def _identity_rules(spec: SourceSpec, p: Params) -> list[RowRule]:
+def validation_columns(spec: SourceSpec, p: Params) -> dict[str, str]:
+    """The flat columns the rules read, as SQL expressions over the raw row."""
+    columns = {_v("responded_at_text"): ex.text(spec.responded_at.column),
+               _v("responded_at"): ex.responded_at(spec, p)}
+    if spec.id:
+        columns[_v("id")] = ex.text(spec.id)
+    for score in spec.scores:
+        columns[_v(f"{score.metric}_text")] = ex.text(score.column)
+        columns[_v(score.metric)] = ex.score_value(score, p)
+    if spec.account.email:
+        columns[_v("email")] = ex.text(spec.account.email)
+    for extra in spec.expectations:
+        columns[_v(f"src_{extra.column}")] = ex.text(extra.column)
+    return columns
+
+
+def _identity_rules(spec: SourceSpec) -> list[RowRule]:
     if not spec.id:
         return []
-    return [RowRule("id_missing", spec.id, f"{ex.text(spec.id)} is null",
-                    _detail(p, spec.id, None, "is empty, expected a response id"),
-                    "Every response carries its id.")]
+    return [RowRule("id_missing", spec.id, "is empty, expected a response id",
+                    "ExpectColumnValuesToNotBeNull", {"column": _v("id")})]
 
 
-def _timestamp_rules(spec: SourceSpec, p: Params) -> list[RowRule]:
-    column, value, parsed = spec.responded_at.column, ex.text(spec.responded_at.column), ex.responded_at(spec, p)
+def _timestamp_rules(spec: SourceSpec) -> list[RowRule]:
+    column, text = spec.responded_at.column, _v("responded_at_text")
     layout = " or ".join(spec.responded_at.formats) or "ISO 8601 (declare `format:` for other layouts)"
     return [
-        RowRule("responded_at_missing", column, f"{value} is null",
-                _detail(p, column, None, "is empty, expected when the customer responded"),
-                "Every response says when it was given."),
-        RowRule("responded_at_unparseable", column, f"{value} is not null and {parsed} is null",
-                _detail(p, column, value, f"expected a timestamp as {layout}"),
-                "The response time parses with the spec's format."),
-        RowRule("responded_at_in_future", column, f"{parsed} > now() + {FUTURE_TOLERANCE}",
-                _detail(p, column, value, "expected a time that is not in the future"),
-                "A response cannot come from the future."),
+        RowRule("responded_at_missing", column, "is empty, expected when the customer responded",
+                "ExpectColumnValuesToNotBeNull", {"column": text}),
+        RowRule("responded_at_unparseable", column, f"expected a timestamp as {layout}",
+                "ExpectColumnValuesToNotBeNull",
+                {"column": _v("responded_at"), "row_condition": f"{text}.notnull()", "condition_parser": "pandas"},
+                shows=text),
+        RowRule("responded_at_in_future", column, "expected a time that is not in the future",
+                "ExpectColumnValuesToBeBetween", {"column": _v("responded_at"), "max_value": "now"}, shows=text),
     ]
 
 
-def _score_rules(spec: SourceSpec, p: Params) -> list[RowRule]:
+def _score_rules(spec: SourceSpec) -> list[RowRule]:
     rules = []
     for score in spec.scores:
-        value, number = ex.text(score.column), ex.score_value(score, p)
+        text, number = _v(f"{score.metric}_text"), _v(score.metric)
         low, high = score.scale
         choices = f" or one of {sorted(score.values)}" if score.values else ""
         rules += [
-            RowRule("score_not_numeric", score.column, f"{value} is not null and {number} is null",
-                    _detail(p, score.column, value, f"expected a number{choices}"),
-                    f"{score.metric} is a number."),
-            RowRule("score_out_of_range", score.column,
-                    f"{number} < {p(float(low))} or {number} > {p(float(high))}",
-                    _detail(p, score.column, value, f"expected {score.metric} between {low:g} and {high:g}"),
-                    f"{score.metric} lies inside its scale."),
+            RowRule("score_not_numeric", score.column, f"expected a number{choices}", "ExpectColumnValuesToNotBeNull",
+                    {"column": number, "row_condition": f"{text}.notnull()", "condition_parser": "pandas"}, shows=text),
+            RowRule("score_out_of_range", score.column, f"expected {score.metric} between {low:g} and {high:g}",
+                    "ExpectColumnValuesToBeBetween", {"column": number, "min_value": low, "max_value": high},
+                    shows=text),
         ]
     return rules
 
 
-def _email_rules(spec: SourceSpec, p: Params) -> list[RowRule]:
+def _email_rules(spec: SourceSpec) -> list[RowRule]:
     if not spec.account.email:
         return []
-    column, value = spec.account.email, ex.text(spec.account.email)
-    return [RowRule("email_malformed", column, f"{value} is not null and not sb_is_email({value})",
-                    _detail(p, column, value, "expected an e-mail address like name@example.com"),
-                    "E-mail addresses are well-formed when present.")]
+    return [RowRule("email_malformed", spec.account.email, "expected an e-mail address like name@example.com",
+                    "ExpectColumnValuesToMatchRegex", {"column": _v("email"), "regex": EMAIL_PATTERN},
+                    shows=_v("email"))]
 
 
-def row_rules(spec: SourceSpec, p: Params) -> list[RowRule]:
+def _nps_rules(spec: SourceSpec) -> list[RowRule]:
+    # NPS categories (promoter 9-10, passive 7-8, detractor 0-6) are defined on whole answers only.
+    return [RowRule("nps_answer_unknown", s.column, "expected a whole number from 0 to 10, the NPS answers",
+                    "ExpectColumnValuesToBeInSet", {"column": _v(s.metric), "value_set": list(range(11))},
+                    shows=_v(f"{s.metric}_text"))
+            for s in spec.scores if s.metric == "nps"]
+
+
+def _spec_rules(spec: SourceSpec) -> list[RowRule]:
+    return [RowRule(extra.rule or extra.expect, extra.column, extra.expected or f"expected {extra.expect}",
+                    extra.expectation_class, {**extra.kwargs, "column": _v(f"src_{extra.column}")},
+                    shows=_v(f"src_{extra.column}"))
+            for extra in spec.expectations]
+
+
+def row_rules(spec: SourceSpec) -> list[RowRule]:
     """Every rule a row of this source must satisfy, in the order they are reported."""
-    return [*_identity_rules(spec, p), *_timestamp_rules(spec, p), *_score_rules(spec, p), *_email_rules(spec, p)]
+    return [*_identity_rules(spec), *_timestamp_rules(spec), *_score_rules(spec), *_email_rules(spec),
+            *_nps_rules(spec), *_spec_rules(spec)]
+
+
+def quoted(columns: dict[str, str]) -> str:
+    return ", ".join(f"{sql} as {quote(name)}" for name, sql in columns.items())

@@ -1,8 +1,8 @@
 """Staging: one model per source that renames and types its raw rows into the unified shape.
 
-The SELECT is generated from the source spec and :data:`schemas.unified.STAGED_FEEDBACK`. Each staged
-row carries ``_errors``, the rules it broke (:mod:`warehouse.rules`); core loads the rows without
-errors and quarantines the rest with ``_raw_record``, the row as read.
+The SELECT is generated from the source spec and :data:`schemas.unified.STAGED_FEEDBACK`, plus the flat
+``_v_*`` columns the validation rules read (:mod:`warehouse.rules`), ``_row`` (the row's position, which
+GX reports failures by) and ``_raw_record`` (the row as read, for quarantine).
 
 Staged rows are the run's working set: a temporary table of the pipeline database (kept in memory,
 spilled to disk when large), rebuilt from the durable raw layer whenever it is missing. Writing it
@@ -23,7 +23,7 @@ from warehouse import expressions as ex
 from warehouse.db import scalar
 from warehouse.ddl import quote
 from warehouse.expressions import Params
-from warehouse.rules import RowRule, row_rules
+from warehouse.rules import RowRule, quoted, row_rules, validation_columns
 
 __all__ = ["StagingModel", "staging_model", "build_staging", "has_staging", "staging_table", "raw_table"]
 
@@ -74,19 +74,18 @@ def staging_model(spec: SourceSpec, run_id: str) -> StagingModel:
     p = Params()
     expressions = _column_expressions(spec, run_id, p)
     columns = ",\n    ".join(f"{expressions[c]} as {quote(c)}" for c in STAGED_FEEDBACK.column_names)
-    rules = row_rules(spec, p)
-    errors = ", ".join(f"case when {r.condition} then {{'rule': {p(r.name)}, 'detail': {r.detail}}} end"
-                       for r in rules)
+    checked = quoted(validation_columns(spec, p))
     raw_record = "json_object(" + ", ".join(f"{p(c)}, {quote(c)}" for c in spec.mapped_columns()) + ")"
     sql = f"""create or replace temp table {staging_table(spec)} as
 select
+    (row_number() over () - 1)::bigint as _row,
     {columns},
-    list_filter([{errors}], lambda e: e is not null) as _errors,
+    {checked},
     {raw_record} as _raw_record
 from {raw_table(spec)}
 where _file_id in (select file_id from meta.files where source = {p(spec.name)} and status = 'raw_loaded')
 """
-    return StagingModel(sql, p.values, rules)
+    return StagingModel(sql, p.values, row_rules(spec))
 
 
 def has_staging(connection: duckdb.DuckDBPyConnection, spec: SourceSpec) -> bool:

@@ -18,9 +18,13 @@ __all__ = ["MartSettings", "mart_names", "build_mart"]
 
 @dataclass(frozen=True)
 class MartSettings:
-    """Knobs of the marts. ``fatigue_limit``: surveys per account per month above which it is over-surveyed."""
+    """Knobs of the marts, passed to the SQL as ``$<field>`` parameters."""
 
+    # Surveys per account per month above which the account is over-surveyed (marts.survey_fatigue).
     fatigue_limit: int = 4
+    # Accounts with fewer respondents are flagged is_small_sample in marts.account_360: with 4 answers one
+    # more detractor moves the NPS by 25 points, so such figures should not be compared at face value.
+    min_respondents: int = 5
 
 
 def mart_names() -> list[str]:

@@ -1,7 +1,10 @@
--- Grain: one row per account and month. Surveys the account received from each department and in all,
--- flagged where the total exceeds $fatigue_limit (surveys per account per month, configurable).
+-- Grain: one row per account and calendar month (UTC) in which the account answered at least one survey.
+-- Survey pressure across departments: responses received from each department and in total, flagged
+-- where the total exceeds $fatigue_limit (MartSettings.fatigue_limit). The exports hold responses only,
+-- so a survey sent but never answered is not counted: the figures are a lower bound of the pressure.
 with per_department as (
-    select account_id, date_trunc('month', responded_at)::date as month, department, count(*) as n
+    select account_id, date_trunc('month', responded_at at time zone 'UTC')::date as month, department,
+        count(*) as n_surveys
     from core.feedback
     where account_id is not null
     group by all
@@ -9,10 +12,10 @@ with per_department as (
 select
     account_id,
     month,
-    sum(n)::bigint as n_surveys,
-    map(list(department order by department), list(n order by department)) as surveys_by_department,
+    sum(n_surveys)::bigint as n_surveys,
+    map(list(department order by department), list(n_surveys order by department)) as surveys_by_department,
     count(*) as n_departments,
-    sum(n) > $fatigue_limit as is_over_limit
+    sum(n_surveys) > $fatigue_limit as is_over_limit
 from per_department
 group by account_id, month
 order by month, n_surveys desc, account_id

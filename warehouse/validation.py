@@ -1,0 +1,204 @@
+"""Validation with Great Expectations: GX decides which staged rows break which rule.
+
+Each source gets a suite generated from its rules (:mod:`warehouse.rules`). The staged rows' validation
+columns are validated as a pandas batch with ``COMPLETE`` results, whose ``unexpected_index_list`` names
+every failing row (only the lists of values are capped, the index lists are not). The failures become
+the temp table ``staging_errors_<source>`` (row, rule, detail) that core's merge quarantines by, and a
+summary per rule lands in ``meta.validations``. GX's Data Docs for the run are written on request.
+
+GX is imported on first use: it costs seconds of start-up that commands which do not validate should
+not pay.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from schemas.spec import SourceSpec
+
+from warehouse.ddl import quote
+from warehouse.rules import FUTURE_TOLERANCE_DAYS, RowRule, row_rules
+from warehouse.staging import staging_table
+
+__all__ = ["RuleResult", "ValidationReport", "validate_staging", "errors_table", "has_validation"]
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    rule: str
+    column: str
+    expectation: str
+    n_failed: int
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    source: str
+    n_rows: int
+    n_rows_failing: int
+    rules: list[RuleResult]
+    data_docs: Path | None
+
+    @property
+    def failed_rules(self) -> list[RuleResult]:
+        return [r for r in self.rules if r.n_failed]
+
+
+def errors_table(spec: SourceSpec) -> str:
+    return quote(f"staging_errors_{spec.name}")
+
+
+def has_validation(connection: duckdb.DuckDBPyConnection, spec: SourceSpec) -> bool:
+    rows = connection.execute("select count(*) from duckdb_tables() where temporary and table_name = ?",
+                              [f"staging_errors_{spec.name}"]).fetchall()
+    return bool(rows[0][0])
+
+
+class _Validator:
+    """One GX context per process, so that the Data Docs of a run list every source it validated."""
+
+    def __init__(self) -> None:
+        import great_expectations as gx
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        self.gx = gx
+        self.context = gx.get_context(mode="ephemeral")
+        self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        for site in list(self.context.get_site_names()):
+            self.context.delete_data_docs_site(site)  # the ephemeral default writes to a random folder
+        self.datasource = self.context.data_sources.add_pandas("staging")
+        self.sites: dict[Path, str] = {}
+
+    def validate(self, spec: SourceSpec, rules: list[RowRule], frame: Any) -> Any:
+        import great_expectations.expectations as gxe
+
+        expectations = [getattr(gxe, rule.expectation)(**_resolved(rule.kwargs), meta={"rule_index": i})
+                        for i, rule in enumerate(rules)]
+        for store in (self.context.validation_definitions, self.context.suites):
+            if any(item.name == spec.name for item in store.all()):
+                store.delete(spec.name)
+        suite = self.context.suites.add(self.gx.ExpectationSuite(name=spec.name, expectations=expectations))
+        asset = next((a for a in self.datasource.assets if a.name == spec.name), None) \
+            or self.datasource.add_dataframe_asset(spec.name)
+        batch = next((b for b in asset.batch_definitions if b.name == "staged_rows"), None) \
+            or asset.add_batch_definition_whole_dataframe("staged_rows")
+        definition = self.context.validation_definitions.add(
+            self.gx.ValidationDefinition(name=spec.name, data=batch, suite=suite))
+        return definition.run(batch_parameters={"dataframe": frame},
+                              result_format={"result_format": "COMPLETE", "return_unexpected_index_query": False})
+
+    def build_docs(self, folder: Path) -> Path:
+        if folder not in self.sites:
+            name = f"silobridge_{len(self.sites)}"
+            self.context.add_data_docs_site(site_name=name, site_config={
+                "class_name": "SiteBuilder", "show_how_to_buttons": False,
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(folder)}})
+            self.sites[folder] = name
+        self.context.build_data_docs(site_names=[self.sites[folder]])
+        return folder / "index.html"
+
+
+_validator: _Validator | None = None
+
+
+def _get_validator() -> _Validator:
+    global _validator
+    if _validator is None:
+        _validator = _Validator()
+    return _validator
+
+
+def _resolved(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Fill in values known only when validating ("now", for the future-timestamp rule)."""
+    if kwargs.get("max_value") == "now":
+        latest = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=FUTURE_TOLERANCE_DAYS)
+        return {**kwargs, "max_value": latest.isoformat()}
+    return kwargs
+
+
+def _failures(result: Any, rules: list[RowRule]) -> list[tuple[int, list[int]]]:
+    """(rule index, failing row positions) for every expectation that failed."""
+    failures = []
+    for outcome in result.results:
+        index = outcome.expectation_config.meta["rule_index"]
+        if outcome.exception_info and outcome.exception_info.get("raised_exception"):
+            raise RuntimeError(f"validation rule {rules[index].name} could not run: "
+                               f"{outcome.exception_info.get('exception_message')}")
+        if not outcome.success:
+            failures.append((index, list(outcome.result.get("unexpected_index_list") or [])))
+    return failures
+
+
+def _error_rows(frame: Any, rules: list[RowRule], failures: list[tuple[int, list[int]]]) -> pa.Table:
+    """One row per failing row and rule: position, rule, its order, and a detail naming column and value."""
+    import pandas as pd
+
+    parts = []
+    for index, positions in failures:
+        rule = rules[index]
+        if rule.shows is None:
+            detail = pd.Series(f"column '{rule.column}': {rule.expected}", index=range(len(positions)))
+        else:
+            values = frame[rule.shows].iloc[positions].astype("string").fillna("").str.slice(0, 200)
+            detail = f"column '{rule.column}': value '" + values.reset_index(drop=True) + f"', {rule.expected}"
+        parts.append(pd.DataFrame({"_row": frame["_row"].iloc[positions].to_numpy(), "rule": rule.name,
+                                   "rule_order": index, "detail": detail.to_numpy(dtype=object)}))
+    if not parts:
+        return pa.table({"_row": pa.array([], pa.int64()), "rule": pa.array([], pa.string()),
+                         "rule_order": pa.array([], pa.int64()), "detail": pa.array([], pa.string())})
+    return pa.Table.from_pandas(pd.concat(parts, ignore_index=True), preserve_index=False)
+
+
+def _store_errors(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, errors: pa.Table) -> None:
+    connection.register("validation_errors", errors)
+    try:
+        connection.execute(f"create or replace temp table {errors_table(spec)} as "
+                           "select _row::bigint as _row, rule::varchar as rule, rule_order::bigint as rule_order, "
+                           "detail::varchar as detail from validation_errors")
+    finally:
+        connection.unregister("validation_errors")
+
+
+def _record(connection: duckdb.DuckDBPyConnection, run_id: str, report: ValidationReport) -> None:
+    connection.execute("delete from meta.validations where run_id = ? and source = ?", [run_id, report.source])
+    connection.executemany(
+        "insert into meta.validations values (?, ?, ?, ?, ?, ?, ?, ?, now())",
+        [[run_id, report.source, r.rule, r.expectation, r.column, report.n_rows, r.n_failed, report.n_rows_failing]
+         for r in report.rules])
+
+
+def _frame(connection: duckdb.DuckDBPyConnection, spec: SourceSpec) -> Any:
+    staged = connection.sql(f"select * from {staging_table(spec)} limit 0").columns
+    columns = [c for c in staged if c == "_row" or c.startswith("_v_")]
+    return connection.sql(f"select {', '.join(map(quote, columns))} from {staging_table(spec)} order by _row").df()
+
+
+def validate_staging(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, run_id: str,
+                     data_docs: Path | None = None) -> ValidationReport:
+    """Validate the source's staged rows with GX; record failing rows and a summary per rule."""
+    rules = row_rules(spec)
+    frame = _frame(connection, spec)
+    failures: list[tuple[int, list[int]]] = []
+    docs = None
+    if len(frame):
+        validator = _get_validator()
+        failures = _failures(validator.validate(spec, rules, frame), rules)
+        docs = validator.build_docs(data_docs) if data_docs else None
+    errors = _error_rows(frame, rules, failures)
+    _store_errors(connection, spec, errors)
+    n_failed = {index: len(positions) for index, positions in failures}
+    report = ValidationReport(
+        source=spec.name, n_rows=len(frame),
+        n_rows_failing=pc.count_distinct(errors.column("_row")).as_py() if errors.num_rows else 0,
+        rules=[RuleResult(r.name, r.column, r.expectation, n_failed.get(i, 0)) for i, r in enumerate(rules)],
+        data_docs=docs)
+    _record(connection, run_id, report)
+    return report
