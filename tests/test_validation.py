@@ -33,15 +33,33 @@ SERVICE_FILES: dict[str, bytes] = {
     "e_header_only.csv": HEADER.encode(),
     "f_binary.csv": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00",
     "g_missing_column.csv": b"ticket_id,contact_email,company,csat\nZD-40,jo@acme.com,ACME,4\n",
+    "i_missing_id.csv": (HEADER + ",jo@acme.com,ACME,2024-03-18T09:02:11+01:00,4,2,Billing,no id,Billing,EMEA\n").encode(),
     "h_resent.csv": (HEADER + GOOD.format(n=1, comment="fine") + GOOD.format(n=9, comment="changed")).encode(),
 }
+
+
+# A second source: the same survey exported by an old system in Windows-1252, with a check of its own.
+LEGACY_SPEC = """
+encoding: cp1252
+expectations:
+  - {expect: expect_column_values_to_be_in_set, column: agent_team, kwargs: {value_set: [EMEA, AMER]},
+     rule: unknown_agent_team, expected: "expected a team we have: EMEA or AMER"}
+"""
+LEGACY_FILE = (HEADER + GOOD.format(n=50, comment="\"Société Générale, très bien\"")
+               + "ZD-51,jo@acme.com,ACME,2024-03-18T09:02:11+01:00,4,2,Billing,,Billing,APAC\n").encode("cp1252")
 
 
 @pytest.fixture(scope="module")
 def validated(tmp_path_factory: pytest.TempPathFactory) -> Home:
     home = Home(tmp_path_factory.mktemp("validation") / "home").create()
     write_seed_specs(home, max_reject_rate=0.9)
+    service_spec = (home.sources / "service_followup.yaml").read_text()
+    (home.sources / "service_legacy.yaml").write_text(
+        service_spec.replace("name: service_followup", "name: service_legacy")
+        .replace("landing/service/", "landing/service_legacy/") + LEGACY_SPEC)
     (home.landing / "service").mkdir(parents=True)
+    (home.landing / "service_legacy").mkdir(parents=True)
+    (home.landing / "service_legacy" / "export.csv").write_bytes(LEGACY_FILE)
     for name, data in SERVICE_FILES.items():
         (home.landing / "service" / name).write_bytes(data)
     result = silobridge("run", "--home", str(home.root))
@@ -90,8 +108,18 @@ def test_bad_rows_are_quarantined_by_great_expectations_with_their_rule(validate
                                                (6, "id_duplicate"), (9, "email_malformed"), (10, "field_count")]
     assert f"value '{FUTURE}'" in rejects[0][2]
     assert "value 'not an email'" in rejects[3][2]
-    validations = dict(query(validated, "select rule, n_failed from meta.validations where n_failed > 0"))
-    assert validations == {"responded_at_in_future": 1, "email_malformed": 1}
+    validations = dict(query(validated, "select rule, n_failed from meta.validations "
+                                        "where n_failed > 0 and source = 'service_followup'"))
+    assert validations == {"responded_at_in_future": 1, "email_malformed": 1, "id_missing": 1}
+    assert query(validated, "select detail from quarantine.rejects where source_file like '%i_missing_id.csv'") \
+        == [("column 'ticket_id': is empty, expected a response id",)]
+
+
+def test_a_declared_encoding_and_a_spec_expectation(validated: Home) -> None:
+    comments = query(validated, "select comment from core.feedback where source = 'service_legacy'", "warehouse")
+    assert comments == [("Société Générale, très bien",)]
+    assert query(validated, "select source_row, rule, detail from quarantine.rejects where source = 'service_legacy'") \
+        == [(2, "unknown_agent_team", "column 'agent_team': value 'APAC', expected a team we have: EMEA or AMER")]
 
 
 def test_blank_score_loads_without_that_score(validated: Home) -> None:
