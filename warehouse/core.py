@@ -27,9 +27,9 @@ create or replace temp view staged_rows as
 select {columns}, s._raw_record, coalesce(e.errors, []) as _errors
 from {staged} s
 left join (
-    select _row, list({{'rule': rule, 'detail': detail}} order by rule_order) as errors
-    from {errors} group by _row
-) e using (_row)
+    select file_id, source_row, list({{'rule': rule, 'detail': detail}} order by rule_order) as errors
+    from {errors} group by file_id, source_row
+) e using (file_id, source_row)
 """
 
 

@@ -15,7 +15,7 @@ from schemas.unified import STAGED_FEEDBACK
 from warehouse.ddl import quote
 
 __all__ = ["Params", "text", "responded_at", "topics", "score_value", "scores", "feedback_id", "attributes",
-           "FALLBACK_TIMESTAMP_FORMATS"]
+           "FALLBACK_TIMESTAMP_FORMATS", "nps_category"]
 
 # Tried when a spec gives no format. Only layouts that cannot be misread: day/month order must be declared.
 FALLBACK_TIMESTAMP_FORMATS = ["%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%d.%m.%Y %H:%M:%S",
@@ -80,10 +80,15 @@ def score_struct(score: Score, p: Params) -> str:
     low, high = p(float(score.scale[0])), p(float(score.scale[1]))
     pct = f"({value} - {low}) / ({high} - {low}) * 100"
     pct = pct if score.higher_is_better else f"100 - {pct}"
-    category = ("case when {v} >= 9 then 'promoter' when {v} >= 7 then 'passive' else 'detractor' end"
-                .format(v=value) if score.metric == "nps" else "null::varchar")
+    category = nps_category(value) if score.metric == "nps" else "null::varchar"
     return (f"{{'metric': {p(score.metric)}, 'score': {value}, 'scale_min': {low}, 'scale_max': {high}, "
             f"'score_pct': {pct}, 'nps_category': {category}}}")
+
+
+def nps_category(value: str) -> str:
+    """Promoter 9-10, passive 7-8, detractor 0-6."""
+    return (f"case when {value} >= 9 then 'promoter' when {value} >= 7 then 'passive' "
+            f"when {value} >= 0 then 'detractor' end")
 
 
 def scores(spec: SourceSpec, p: Params) -> str:

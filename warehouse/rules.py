@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from schemas.spec import SourceSpec
+from schemas.unified import NPS_CATEGORIES
 
 from warehouse import expressions as ex
 from warehouse.ddl import quote
@@ -43,13 +44,14 @@ def _v(name: str) -> str:
 
 def validation_columns(spec: SourceSpec, p: Params) -> dict[str, str]:
     """The flat columns the rules read, as SQL expressions over the raw row."""
-    columns = {_v("responded_at_text"): ex.text(spec.responded_at.column),
-               _v("responded_at"): ex.responded_at(spec, p)}
+    columns = {_v("responded_at_text"): ex.text(spec.responded_at.column)}  # the typed value is `responded_at`
     if spec.id:
         columns[_v("id")] = ex.text(spec.id)
     for score in spec.scores:
         columns[_v(f"{score.metric}_text")] = ex.text(score.column)
         columns[_v(score.metric)] = ex.score_value(score, p)
+        if score.metric == "nps":
+            columns[_v("nps_category")] = ex.nps_category(ex.score_value(score, p))
     if spec.account.email:
         columns[_v("email")] = ex.text(spec.account.email)
     for extra in spec.expectations:
@@ -72,10 +74,10 @@ def _timestamp_rules(spec: SourceSpec) -> list[RowRule]:
                 "ExpectColumnValuesToNotBeNull", {"column": text}),
         RowRule("responded_at_unparseable", column, f"expected a timestamp as {layout}",
                 "ExpectColumnValuesToNotBeNull",
-                {"column": _v("responded_at"), "row_condition": f"{text}.notnull()", "condition_parser": "pandas"},
+                {"column": "responded_at", "row_condition": f"{text}.notnull()", "condition_parser": "pandas"},
                 shows=text),
         RowRule("responded_at_in_future", column, "expected a time that is not in the future",
-                "ExpectColumnValuesToBeBetween", {"column": _v("responded_at"), "max_value": "now"}, shows=text),
+                "ExpectColumnValuesToBeBetween", {"column": "responded_at", "max_value": "now"}, shows=text),
     ]
 
 
@@ -104,9 +106,9 @@ def _email_rules(spec: SourceSpec) -> list[RowRule]:
 
 
 def _nps_rules(spec: SourceSpec) -> list[RowRule]:
-    # NPS categories (promoter 9-10, passive 7-8, detractor 0-6) are defined on whole answers only.
-    return [RowRule("nps_answer_unknown", s.column, "expected a whole number from 0 to 10, the NPS answers",
-                    "ExpectColumnValuesToBeInSet", {"column": _v(s.metric), "value_set": list(range(11))},
+    # The category is derived from the answer; this guards the derivation, whatever the scale says.
+    return [RowRule("nps_category_unknown", s.column, f"expected an NPS category in {list(NPS_CATEGORIES)}",
+                    "ExpectColumnValuesToBeInSet", {"column": _v("nps_category"), "value_set": list(NPS_CATEGORIES)},
                     shows=_v(f"{s.metric}_text"))
             for s in spec.scores if s.metric == "nps"]
 

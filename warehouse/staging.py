@@ -1,8 +1,8 @@
 """Staging: one model per source that renames and types its raw rows into the unified shape.
 
 The SELECT is generated from the source spec and :data:`schemas.unified.STAGED_FEEDBACK`, plus the flat
-``_v_*`` columns the validation rules read (:mod:`warehouse.rules`), ``_row`` (the row's position, which
-GX reports failures by) and ``_raw_record`` (the row as read, for quarantine).
+``_v_*`` columns the validation rules read (:mod:`warehouse.rules`) and ``_raw_record`` (the row as
+read, for quarantine).
 
 Staged rows are the run's working set: a temporary table of the pipeline database (kept in memory,
 spilled to disk when large), rebuilt from the durable raw layer whenever it is missing. Writing it
@@ -78,7 +78,6 @@ def staging_model(spec: SourceSpec, run_id: str) -> StagingModel:
     raw_record = "json_object(" + ", ".join(f"{p(c)}, {quote(c)}" for c in spec.mapped_columns()) + ")"
     sql = f"""create or replace temp table {staging_table(spec)} as
 select
-    (row_number() over () - 1)::bigint as _row,
     {columns},
     {checked},
     {raw_record} as _raw_record

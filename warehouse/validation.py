@@ -3,7 +3,7 @@
 Each source gets a suite generated from its rules (:mod:`warehouse.rules`). The staged rows' validation
 columns are validated as a pandas batch with ``COMPLETE`` results, whose ``unexpected_index_list`` names
 every failing row (only the lists of values are capped, the index lists are not). The failures become
-the temp table ``staging_errors_<source>`` (row, rule, detail) that core's merge quarantines by, and a
+the temp table ``staging_errors_<source>`` (file_id, source_row, rule, detail) that core's merge quarantines by, and a
 summary per rule lands in ``meta.validations``. GX's Data Docs for the run are written on request.
 
 GX is imported on first use: it costs seconds of start-up that commands which do not validate should
@@ -19,7 +19,6 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from schemas.spec import SourceSpec
 
@@ -149,10 +148,12 @@ def _error_rows(frame: Any, rules: list[RowRule], failures: list[tuple[int, list
         else:
             values = frame[rule.shows].iloc[positions].astype("string").fillna("").str.slice(0, 200)
             detail = f"column '{rule.column}': value '" + values.reset_index(drop=True) + f"', {rule.expected}"
-        parts.append(pd.DataFrame({"_row": frame["_row"].iloc[positions].to_numpy(), "rule": rule.name,
+        parts.append(pd.DataFrame({"file_id": frame["file_id"].iloc[positions].to_numpy(),
+                                   "source_row": frame["source_row"].iloc[positions].to_numpy(), "rule": rule.name,
                                    "rule_order": index, "detail": detail.to_numpy(dtype=object)}))
     if not parts:
-        return pa.table({"_row": pa.array([], pa.int64()), "rule": pa.array([], pa.string()),
+        return pa.table({"file_id": pa.array([], pa.string()), "source_row": pa.array([], pa.int64()),
+                         "rule": pa.array([], pa.string()),
                          "rule_order": pa.array([], pa.int64()), "detail": pa.array([], pa.string())})
     return pa.Table.from_pandas(pd.concat(parts, ignore_index=True), preserve_index=False)
 
@@ -161,7 +162,8 @@ def _store_errors(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, error
     connection.register("validation_errors", errors)
     try:
         connection.execute(f"create or replace temp table {errors_table(spec)} as "
-                           "select _row::bigint as _row, rule::varchar as rule, rule_order::bigint as rule_order, "
+                           "select file_id::varchar as file_id, source_row::bigint as source_row, "
+                           "rule::varchar as rule, rule_order::bigint as rule_order, "
                            "detail::varchar as detail from validation_errors")
     finally:
         connection.unregister("validation_errors")
@@ -177,8 +179,8 @@ def _record(connection: duckdb.DuckDBPyConnection, run_id: str, report: Validati
 
 def _frame(connection: duckdb.DuckDBPyConnection, spec: SourceSpec) -> Any:
     staged = connection.sql(f"select * from {staging_table(spec)} limit 0").columns
-    columns = [c for c in staged if c == "_row" or c.startswith("_v_")]
-    return connection.sql(f"select {', '.join(map(quote, columns))} from {staging_table(spec)} order by _row").df()
+    columns = ["file_id", "source_row", "responded_at", *(c for c in staged if c.startswith("_v_"))]
+    return connection.sql(f"select {', '.join(map(quote, columns))} from {staging_table(spec)}").df()
 
 
 def validate_staging(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, run_id: str,
@@ -197,7 +199,7 @@ def validate_staging(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, ru
     n_failed = {index: len(positions) for index, positions in failures}
     report = ValidationReport(
         source=spec.name, n_rows=len(frame),
-        n_rows_failing=pc.count_distinct(errors.column("_row")).as_py() if errors.num_rows else 0,
+        n_rows_failing=errors.select(["file_id", "source_row"]).group_by(["file_id", "source_row"]).aggregate([]).num_rows,
         rules=[RuleResult(r.name, r.column, r.expectation, n_failed.get(i, 0)) for i, r in enumerate(rules)],
         data_docs=docs)
     _record(connection, run_id, report)
