@@ -38,6 +38,7 @@ def read(path: Path, source_file: str, encoding: str | None, options: dict[str, 
     rejects: list[RowReject] = []
     skipped = read_options.skip_rows
     table = _read_all_as_text(source, source_file, columns, read_options, parse_options, rejects, skipped)
+    _require_closed_quotes(path, source_file, parse_options["quote_char"], encoding, table.num_rows + len(rejects))
     return FileRead(columns, _batches(table, source_file, rejects), rejects)
 
 
@@ -87,6 +88,26 @@ def _read_all_as_text(path: Path | pa.BufferReader, source_file: str, columns: l
                                                                    strings_can_be_null=False))
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         raise _explain(source_file, exc) from None
+
+
+def _require_closed_quotes(path: Path, source_file: str, quote_char: str | bool, encoding: str,
+                           n_records: int) -> None:
+    """Refuse a file with a quoted field that is never closed.
+
+    The reader would take everything after the opening quote, records included, for one value. In a
+    well-formed file quotes come in pairs (a quote inside a field is doubled), so an odd count betrays it.
+    """
+    if not quote_char:
+        return
+    quote = quote_char.encode("utf-16-le" if encoding.startswith("utf-16") else encoding)
+    count = 0
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(16 << 20), b""):
+            count += chunk.count(quote)
+    if count % 2:
+        raise ConnectorError(source_file, None, "csv_quoting",
+                             f"a quoted field is opened and never closed (from record {max(n_records, 1)} on the "
+                             "rest of the file would be one value); expected every quote to be closed")
 
 
 def _batches(table: pa.Table, source_file: str, rejects: list[RowReject]) -> Iterator[pa.RecordBatch]:

@@ -26,6 +26,7 @@ class WarehouseResource(dg.ConfigurableResource):
 
     home: str
     fatigue_limit: int = MartSettings.fatigue_limit
+    min_respondents: int = MartSettings.min_respondents
     _connection: duckdb.DuckDBPyConnection | None = PrivateAttr(default=None)
 
     @property
@@ -34,7 +35,7 @@ class WarehouseResource(dg.ConfigurableResource):
 
     @property
     def mart_settings(self) -> MartSettings:
-        return MartSettings(fatigue_limit=self.fatigue_limit)
+        return MartSettings(fatigue_limit=self.fatigue_limit, min_respondents=self.min_respondents)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         self.home_dir.create()

@@ -135,3 +135,8 @@ def test_table_keys_hold(loaded_home: Home) -> None:
         duplicates = query(loaded_home.warehouse_db,
                            f"select {key}, count(*) from {table.qualified_name} group by all having count(*) > 1")
         assert duplicates == [], table.qualified_name
+
+
+def test_every_published_table_says_what_it_holds(loaded_home: Home) -> None:
+    comments = query(loaded_home.warehouse_db, "select schema_name, table_name, comment from duckdb_tables()")
+    assert comments and all(c and ("Grain:" in c or c.startswith("One row")) for _, _, c in comments), comments

@@ -16,6 +16,7 @@ from schemas.unified import PUBLISHED_TABLES, Table
 
 from warehouse.ddl import create_table_sql, quote
 from warehouse.home import Home
+from warehouse.marts import mart_description, mart_names
 
 __all__ = ["publish"]
 
@@ -42,6 +43,8 @@ def _copy_marts(connection: duckdb.DuckDBPyConnection) -> None:
         "and schema_name = 'marts' order by table_name").fetchall()]
     for name in marts:
         connection.execute(f"create table published.marts.{quote(name)} as select * from marts.{quote(name)}")
+        if name in mart_names():
+            connection.execute(f"comment on table published.marts.{quote(name)} is {_literal(mart_description(name))}")
 
 
 def publish(connection: duckdb.DuckDBPyConnection, home: Home, run_id: str) -> Path:

@@ -208,3 +208,11 @@ def test_bad_headers_are_refused(tmp_path, header, rule):
     path.write_text(f"{header}\r\n{record}\r\n", encoding="utf-8")
 
     assert csv_error(path).rule == rule
+
+
+def test_an_unterminated_quote_rejects_the_file_instead_of_swallowing_records(tmp_path):
+    path = tmp_path / "broken.csv"
+    path.write_text('a,b\n1,"unterminated\n2,ok\n3,ok\n')
+    with pytest.raises(ConnectorError) as caught:
+        read_all("csv", path)
+    assert caught.value.rule == "csv_quoting" and "record 1" in str(caught.value)

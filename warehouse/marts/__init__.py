@@ -13,7 +13,7 @@ import duckdb
 from warehouse.db import scalar
 from warehouse.ddl import quote
 
-__all__ = ["MartSettings", "mart_names", "build_mart"]
+__all__ = ["mart_description", "MartSettings", "mart_names", "build_mart"]
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,16 @@ class MartSettings:
     # Accounts with fewer respondents are flagged is_small_sample in marts.account_360: with 4 answers one
     # more detractor moves the NPS by 25 points, so such figures should not be compared at face value.
     min_respondents: int = 5
+
+
+def mart_description(name: str) -> str:
+    """The comment block that opens a mart's SQL file: its grain and conventions."""
+    lines = []
+    for line in mart_sql(name).splitlines():
+        if not line.startswith("--"):
+            break
+        lines.append(line.removeprefix("--").strip())
+    return " ".join(lines)
 
 
 def mart_names() -> list[str]:
