@@ -59,11 +59,11 @@ def _staging_asset(spec: SourceSpec) -> dg.AssetsDefinition:
         with warehouse.connection() as connection:
             rows = build_staging(connection, spec, context.run_id)
             report = validate_staging(connection, spec, context.run_id, warehouse.home_dir.reports / "data_docs")
-        failed = ", ".join(f"{r.rule} {r.n_failed:,}" for r in report.failed_rules)
+        failed = ", ".join(f"{rule} {n:,}" for rule, n in report.failures_by_rule().items())
         _report(context, f"{rows:,} rows staged, {report.n_rows_failing:,} break a rule" + (f" ({failed})" if failed else ""))
         return dg.MaterializeResult(metadata={
             "rows_staged": rows, "rows_failing_validation": report.n_rows_failing,
-            **{f"rule/{r.rule}": r.n_failed for r in report.rules},
+            **{f"rule/{rule}": n for rule, n in report.failures_by_rule().items()},
             **({"data_docs": dg.MetadataValue.path(str(report.data_docs))} if report.data_docs else {})})
 
     return staging

@@ -41,5 +41,9 @@ def print_summary(home: Home, example_query: str) -> None:
         warehouse.sql(example_query).show(max_width=200)
     finally:
         warehouse.close()
-    click.echo(f"\nWarehouse: {home.warehouse_db}\nTry: silobridge sql --home {home.root} "
+    click.echo(f"\nWarehouse: {home.warehouse_db}")
+    docs = home.reports / "data_docs" / "index.html"
+    if docs.exists():
+        click.echo(f"Validation results (Great Expectations Data Docs): {docs}")
+    click.echo(f"Try: silobridge sql --home {home.root} "
                "\"select * from marts.survey_fatigue where is_over_limit limit 10\"")

@@ -45,9 +45,12 @@ class ValidationReport:
     rules: list[RuleResult]
     data_docs: Path | None
 
-    @property
-    def failed_rules(self) -> list[RuleResult]:
-        return [r for r in self.rules if r.n_failed]
+    def failures_by_rule(self) -> dict[str, int]:
+        """Failing rows per rule name (a rule may check several columns, e.g. each score's scale)."""
+        totals: dict[str, int] = {}
+        for result in self.rules:
+            totals[result.rule] = totals.get(result.rule, 0) + result.n_failed
+        return {rule: n for rule, n in totals.items() if n}
 
 
 def errors_table(spec: SourceSpec) -> str:
