@@ -185,6 +185,17 @@ def sql(home: str | None, query: str, output_format: str, output: str | None, ma
         sys.exit(2)
 
 
+@main.command()
+@home_option
+def docs(home: str | None) -> None:
+    """Write the data dictionary of the published warehouse (Markdown and HTML) under <home>/reports/."""
+    from warehouse.dictionary import write_dictionary
+
+    home_dir = _home(home)
+    markdown, page = write_dictionary(home_dir.reports, home_dir.warehouse_db)
+    click.echo(f"data dictionary: {markdown}\n                 {page}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
 

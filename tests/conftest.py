@@ -32,7 +32,8 @@ SERVICE_CSV = (
     "ZD-2,g.boss@gmail.com,Globex Corporation,2024-03-19T23:30:00-05:00,1,7,Outage,'); DROP TABLE core.feedback;--,"
     "Core,AMER\n"
     "ZD-3,ann@initech.de,Initech,2024-03-20T10:00:00Z,n/a,3,Login,,Auth,EMEA\n"
-    "ZD-4,bo@acme.com,ACME,2024-03-21T10:00:00+00:00,4,1,How-to,,Core,EMEA\n"
+    "ZD-4,bo@acme.com,ACME,2024-03-21T10:00:00+00:00,4,1,How-to,\"write to bo.private@gmail.com, I'm on 10.0.0.12\","
+    "Core,EMEA\n"
     "ZD-1,jo@acme.com,acme corporation,2024-03-18T09:02:11+01:00,5,2,Billing,\"ok, thanks — très bien\",Billing,EMEA\n"
 )
 

@@ -112,11 +112,22 @@ def test_text_is_kept_as_plain_text(loaded_home: Home) -> None:
     assert topics["W1-1"] == ["SSO", "Audit log"] and topics["R-100"] == ["SSO", "Dark mode"]
 
 
-def test_no_email_address_is_published(loaded_home: Home) -> None:
-    email = re.compile(r"[^@\s\"]+@[^@\s\"]+\.[a-z]{2,}")
-    for table in PUBLISHED_TABLES:
-        for row in query(loaded_home.warehouse_db, f"select * from {table.qualified_name}"):
-            assert not any(email.search(str(value)) for value in row), row
+def test_no_email_or_ip_address_is_published(loaded_home: Home) -> None:
+    address = re.compile(r"[^@\s\"]+@[^@\s\"]+\.[a-z]{2,}|\b\d{1,3}(\.\d{1,3}){3}\b")
+    tables = query(loaded_home.warehouse_db, "select schema_name || '.' || table_name from duckdb_tables()")
+    for (table,) in tables:
+        for row in query(loaded_home.warehouse_db, f"select * from {table}"):
+            assert not any(address.search(str(value)) for value in row), (table, row)
+    comment = query(loaded_home.warehouse_db, "select comment from core.feedback where source_response_id = 'ZD-4'")
+    assert comment == [("write to [email removed], I'm on [ip removed]",)]
+
+
+def test_respondents_are_salted_hashes(loaded_home: Home) -> None:
+    import hashlib
+
+    hashes = dict(query(loaded_home.warehouse_db, "select source_response_id, respondent_hash from core.feedback"))
+    assert hashes["ZD-1"] == hashlib.sha256(b"test-salt" + b"jo@acme.com").hexdigest()
+    assert hashes["0065g00000OPP01AAA"] is None  # the CRM export names no respondent
 
 
 def test_a_second_run_loads_nothing_new(loaded_home: Home) -> None:

@@ -61,7 +61,7 @@ def topics(spec: SourceSpec, p: Params) -> str:
     listed = (f"case when {value} is null then []::varchar[] "
               f"when left({value}, 1) = '[' and json_valid({value}) then from_json({value}, '[\"VARCHAR\"]') "
               f"else {split} end")
-    return f"list_filter(list_transform({listed}, lambda t: nullif(trim(t), '')), lambda t: t is not null)"
+    return f"list_filter(list_transform({listed}, lambda t: nullif(trim(sb_redact(t)), '')), lambda t: t is not null)"
 
 
 def score_value(score: Score, p: Params) -> str:
@@ -106,5 +106,5 @@ def feedback_id(spec: SourceSpec, p: Params) -> str:
 
 
 def attributes(spec: SourceSpec, p: Params) -> str:
-    pairs = ", ".join(f"{p(c)}, {text(c)}" for c in spec.attributes)
+    pairs = ", ".join(f"{p(c)}, sb_redact({text(c)})" for c in spec.attributes)
     return f"json_object({pairs})"
