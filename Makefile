@@ -4,13 +4,18 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test install clean
+.PHONY: demo test install browser clean
 
 demo: $(VENV)/.installed
 	$(BIN)/silobridge demo
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed browser
 	$(BIN)/pytest -n 2 -q
+
+# The report's browser test opens it in Debian's Chromium (needs root for apt-get, as on CI).
+browser:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq chromium >/dev/null) || echo "warning: chromium not installed; the browser test will be skipped"
 
 install: $(VENV)/.installed
 

@@ -94,7 +94,10 @@ def demo(home: str | None, rows: int, seed: int) -> None:
     if status == 0:
         from pipelines.summary import print_summary
 
+        from warehouse.report import write_report
+
         print_summary(home_dir, EXAMPLE_QUERY)
+        click.echo(f"Report: {write_report(home_dir.warehouse_db, home_dir.reports / 'feedback.html')}")
     sys.exit(status)
 
 
@@ -183,6 +186,19 @@ def sql(home: str | None, query: str, output_format: str, output: str | None, ma
     except QueryRefused as refused:
         click.echo(f"error: {refused}", err=True)
         sys.exit(2)
+
+
+@main.command()
+@home_option
+def report(home: str | None) -> None:
+    """Write the feedback report, one self-contained HTML page, to <home>/reports/feedback.html."""
+    from warehouse.report import write_report
+
+    home_dir = _home(home)
+    if not home_dir.warehouse_db.exists():
+        click.echo(f"error: no published warehouse at {home_dir.warehouse_db}; run `silobridge run` first", err=True)
+        sys.exit(2)
+    click.echo(f"report: {write_report(home_dir.warehouse_db, home_dir.reports / 'feedback.html')}")
 
 
 @main.command()

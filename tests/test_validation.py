@@ -9,7 +9,7 @@ import pytest
 
 from warehouse.home import Home
 
-from conftest import silobridge, write_seed_landing, write_seed_specs
+from conftest import SERVICE_CSV, silobridge, write_seed_landing, write_seed_specs
 
 HEADER = "ticket_id,contact_email,company,survey_sent_at,csat,effort,category,comment,product_area,agent_team\n"
 GOOD = "ZD-{n},jo@acme.com,ACME,2024-03-18T09:02:11+01:00,4,2,Billing,{comment},Billing,EMEA\n"
@@ -156,7 +156,8 @@ def test_resent_copies_are_duplicates_and_too_many_rejects_fail_the_run(home: Ho
     write_seed_landing(home, max_reject_rate=0.5)
     assert silobridge("run", "--home", str(home.root)).returncode == 0
     # A later export repeats a loaded response unchanged (a duplicate) and corrects another (it replaces it).
-    resent = HEADER + "ZD-4,bo@acme.com,ACME,2024-03-21T10:00:00+00:00,4,1,How-to,,Core,EMEA\n" \
+    unchanged = next(line for line in SERVICE_CSV.splitlines(keepends=True) if line.startswith("ZD-4,"))
+    resent = HEADER + unchanged \
         + "ZD-2,g.boss@gmail.com,Globex Corporation,2024-03-19T23:30:00-05:00,2,7,Outage,corrected,Core,AMER\n"
     (home.landing / "service" / "followup_2024-03-resent.csv").write_text(resent)
     assert silobridge("run", "--home", str(home.root)).returncode == 0

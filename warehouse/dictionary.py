@@ -14,7 +14,7 @@ import duckdb
 
 from schemas.unified import PUBLISHED_TABLES
 
-from warehouse.marts import mart_description, mart_names
+from warehouse.marts import mart_columns, mart_description, mart_names
 
 __all__ = ["DictionaryEntry", "dictionary_entries", "write_dictionary"]
 
@@ -48,7 +48,8 @@ def _mart_entries(warehouse: Path | None) -> list[DictionaryEntry]:
         text = mart_description(name)
         grain, _, rest = text.partition(". ")
         entries.append(DictionaryEntry(f"marts.{name}", grain.removeprefix("Grain: ").rstrip(".") + ".", rest,
-                                       [(column, kind, "") for column, kind in types.get(name, [])]))
+                                       [(column, kind, mart_columns(name).get(column, ""))
+                                        for column, kind in types.get(name, [])]))
     return entries
 
 

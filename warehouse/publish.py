@@ -16,7 +16,7 @@ from schemas.unified import PUBLISHED_TABLES, Table
 
 from warehouse.ddl import create_table_sql, quote
 from warehouse.home import Home
-from warehouse.marts import mart_description, mart_names
+from warehouse.marts import mart_columns, mart_description, mart_names
 
 __all__ = ["publish"]
 
@@ -45,6 +45,8 @@ def _copy_marts(connection: duckdb.DuckDBPyConnection) -> None:
         connection.execute(f"create table published.marts.{quote(name)} as select * from marts.{quote(name)}")
         if name in mart_names():
             connection.execute(f"comment on table published.marts.{quote(name)} is {_literal(mart_description(name))}")
+            for column, text in mart_columns(name).items():
+                connection.execute(f"comment on column published.marts.{quote(name)}.{quote(column)} is {_literal(text)}")
 
 
 def publish(connection: duckdb.DuckDBPyConnection, home: Home, run_id: str) -> Path:

@@ -13,7 +13,7 @@ import duckdb
 from warehouse.db import scalar
 from warehouse.ddl import quote
 
-__all__ = ["mart_description", "MartSettings", "mart_names", "build_mart"]
+__all__ = ["mart_columns", "mart_description", "MartSettings", "mart_names", "build_mart"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,16 @@ def mart_description(name: str) -> str:
             break
         lines.append(line.removeprefix("--").strip())
     return " ".join(lines)
+
+
+def mart_columns(name: str) -> dict[str, str]:
+    """Column descriptions declared next to the mart, in ``<name>.yaml``."""
+    import yaml
+
+    declared = files("warehouse.marts").joinpath(f"{name}.yaml")
+    if not declared.is_file():
+        return {}
+    return dict((yaml.safe_load(declared.read_text(encoding="utf-8")) or {}).get("columns") or {})
 
 
 def mart_names() -> list[str]:
