@@ -51,6 +51,7 @@ def test_the_report_is_self_contained(demo: tuple[Home, str]) -> None:
     page = (demo[0].reports / "feedback.html").read_text(encoding="utf-8")
     assert not re.search(r"""(src|href)=['"]?(https?:)?//""", page)
     assert page.count("data-chart=") == 4 and "id='at-risk'" in page
+    assert not re.search(r"[^@\s\"']+@[^@\s\"']+\.[a-z]{2,}|\b\d{1,3}(\.\d{1,3}){3}\b", page)  # no e-mail, no IP
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (make test installs it)")
