@@ -49,15 +49,19 @@ def main() -> None:
     """silobridge: every department's customer-feedback survey in one DuckDB warehouse."""
 
 
-def _run(home) -> int:
+def _run(home, full_refresh: bool = False) -> int:
     from pipelines.runner import run_pipeline
+    from warehouse.lock import HomeBusy
 
     _print_progress()
     click.echo(f"silobridge run — home {home.root}")
     try:
-        outcome = run_pipeline(home)
+        outcome = run_pipeline(home, full_refresh=full_refresh)
     except SpecError as error:
         _fail_on_spec_error(error)
+    except HomeBusy as busy:
+        click.echo(f"error: refusing to start: {busy}", err=True)
+        return 1
     if not outcome.success:
         click.echo(f"run {outcome.run_id} failed: {outcome.error}\n"
                    f"The published warehouse is unchanged: {home.warehouse_db}", err=True)
@@ -68,9 +72,11 @@ def _run(home) -> int:
 
 @main.command()
 @home_option
-def run(home: str | None) -> None:
+@click.option("--full-refresh", is_flag=True,
+              help="Rebuild staging, core and marts from the raw layer (after a spec, rule or resolver change).")
+def run(home: str | None, full_refresh: bool) -> None:
     """Load new landing files of every source, validate, resolve accounts and publish the warehouse."""
-    sys.exit(_run(_home(home)))
+    sys.exit(_run(_home(home), full_refresh))
 
 
 @main.command()

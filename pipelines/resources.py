@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import dagster as dg
@@ -12,6 +12,7 @@ from pydantic import PrivateAttr
 
 from warehouse.db import connect, ensure_pipeline_schema
 from warehouse.home import Home
+from warehouse.lock import writer_lock
 from warehouse.marts import MartSettings
 
 __all__ = ["WarehouseResource"]
@@ -28,6 +29,7 @@ class WarehouseResource(dg.ConfigurableResource):
     fatigue_limit: int = MartSettings.fatigue_limit
     min_respondents: int = MartSettings.min_respondents
     _connection: duckdb.DuckDBPyConnection | None = PrivateAttr(default=None)
+    _lock: ExitStack | None = PrivateAttr(default=None)
 
     @property
     def home_dir(self) -> Home:
@@ -39,6 +41,8 @@ class WarehouseResource(dg.ConfigurableResource):
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         self.home_dir.create()
+        self._lock = ExitStack()
+        self._lock.enter_context(writer_lock(self.home_dir, context.run_id or "unknown"))  # scheduled runs too
         self._connection = connect(self.home_dir.pipeline_db)
         ensure_pipeline_schema(self._connection)
 
@@ -46,6 +50,9 @@ class WarehouseResource(dg.ConfigurableResource):
         if self._connection is not None:
             self._connection.close()
             self._connection = None
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
 
     @contextmanager
     def connection(self) -> Iterator[duckdb.DuckDBPyConnection]:

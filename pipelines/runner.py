@@ -6,10 +6,13 @@ The run shows up in ``dagster dev`` of the same home like any scheduled run.
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass
 
 from warehouse.db import pipeline_connection
 from warehouse.home import Home
+from warehouse.lock import writer_lock
+from warehouse.refresh import reset_for_full_refresh
 from warehouse.runs import finish_run
 
 __all__ = ["RunOutcome", "run_pipeline"]
@@ -58,18 +61,34 @@ def _first_failure(result) -> str:
     return "the run failed"
 
 
-def run_pipeline(home: Home) -> RunOutcome:
-    """Materialise every asset of the home's nightly job; a failure keeps the published warehouse as it was."""
+def run_pipeline(home: Home, full_refresh: bool = False) -> RunOutcome:
+    """Materialise every asset of the home's nightly job; a failure keeps the published warehouse as it was.
+
+    Raises :class:`warehouse.lock.HomeBusy` at once when another run holds the home.
+    """
     from pipelines.definitions import JOB_NAME, build_definitions
 
     definitions = build_definitions(home)
     job = definitions.resolve_job_def(JOB_NAME)
-    with _instance(home) as instance:
-        result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=_QUIET_DAGSTER)
-    if result.success:
-        return RunOutcome(result.run_id, True)
+    run_id = str(uuid.uuid4())
+    with writer_lock(home, run_id):
+        if full_refresh:
+            with pipeline_connection(home.pipeline_db) as connection:
+                files = reset_for_full_refresh(connection)
+            logging.getLogger("silobridge.progress").info("full refresh: %d file(s) go through staging again", files)
+        with _instance(home) as instance:
+            result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=_QUIET_DAGSTER,
+                                            run_id=run_id)
+        if result.success:
+            return RunOutcome(result.run_id, True)
+        return _record_failure(home, result)
+
+
+def _record_failure(home: Home, result) -> RunOutcome:
     error = _first_failure(result)
     logging.getLogger("silobridge.progress").error("run failed: %s", error)
+    if "is being written by" in error:  # another process holds the home: its database is not ours to touch
+        return RunOutcome(result.run_id, False, error)
     with pipeline_connection(home.pipeline_db) as connection:
         finish_run(connection, result.run_id, "failed", error)
     return RunOutcome(result.run_id, False, error)

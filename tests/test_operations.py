@@ -1,0 +1,129 @@
+"""Nightly operations with real processes: one writer at a time, readers never blocked, full refresh."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines.sample_silos import generate_silos
+from warehouse.home import Home
+
+from conftest import silobridge, write_seed_landing
+
+# A reader in its own process: queries the published warehouse in a loop until told to stop, and reports
+# its queries, its errors and the snapshots it saw (row counts are constant within one published file).
+READER = textwrap.dedent("""
+    import json, sys, time, duckdb
+    warehouse, stop = sys.argv[1], sys.argv[2]
+    queries, errors, snapshots = 0, [], set()
+    while True:
+        try:
+            connection = duckdb.connect(warehouse, read_only=True)
+            feedback, scores = connection.execute(
+                "select (select count(*) from core.feedback), (select count(*) from core.feedback_scores)").fetchall()[0]
+            connection.close()
+            snapshots.add((feedback, scores))
+            queries += 1
+        except Exception as error:
+            errors.append(repr(error))
+        try:
+            open(stop).close()
+            break
+        except FileNotFoundError:
+            time.sleep(0.02)
+    print(json.dumps({"queries": queries, "errors": errors, "snapshots": sorted(snapshots)}))
+""")
+
+
+def _run_in_background(home: Home) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "pipelines.cli", "run", "--home", str(home.root)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**__import__("os").environ, "SILOBRIDGE_PII_SALT": "test-salt"})
+
+
+def _wait_for_lock(home: Home, timeout: float = 60) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            return json.loads((home.root / ".lock").read_text())
+        except (OSError, ValueError):
+            time.sleep(0.05)
+    raise AssertionError("the run never took the lock")
+
+
+@pytest.fixture
+def busy_home(home: Home) -> Home:
+    """A home with enough sample data that a run lasts a few seconds."""
+    generate_silos(home.landing, rows=20_000, seed=3)
+    return home
+
+
+def test_a_second_run_refuses_at_once_naming_the_running_one(busy_home: Home) -> None:
+    first = _run_in_background(busy_home)
+    holder = _wait_for_lock(busy_home)
+    started = time.monotonic()
+    second = silobridge("run", "--home", str(busy_home.root))
+    assert time.monotonic() - started < 15  # refused at once, not after waiting for the first run
+    assert second.returncode == 1
+    assert f"is being written by run {holder['run_id']} (pid {first.pid}" in second.stderr
+    out, err = first.communicate(timeout=300)
+    assert first.returncode == 0, out + err
+    runs = duckdb.connect(str(busy_home.pipeline_db), read_only=True).execute(
+        "select run_id, status from meta.runs").fetchall()
+    assert runs == [(holder["run_id"], "success")]
+
+
+def test_readers_are_never_blocked_and_see_whole_snapshots(seeded_home: Home, tmp_path: Path) -> None:
+    assert silobridge("run", "--home", str(seeded_home.root)).returncode == 0
+    before = duckdb.connect(str(seeded_home.warehouse_db), read_only=True).execute(
+        "select (select count(*) from core.feedback), (select count(*) from core.feedback_scores)").fetchall()[0]
+    generate_silos(seeded_home.landing / "more", rows=20_000, seed=5)  # new files for the same sources
+    for folder in ("sales", "service", "product"):
+        for path in (seeded_home.landing / "more" / folder).iterdir():
+            path.rename(seeded_home.landing / folder / f"more_{path.name}")
+    stop = tmp_path / "stop"
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(seeded_home.warehouse_db), str(stop)],
+                              stdout=subprocess.PIPE, text=True)
+    run = _run_in_background(seeded_home)
+    out, err = run.communicate(timeout=300)
+    stop.touch()
+    report = json.loads(reader.communicate(timeout=60)[0])
+    assert run.returncode == 0, out + err
+    assert report["errors"] == []
+    assert report["queries"] > 10
+    after = duckdb.connect(str(seeded_home.warehouse_db), read_only=True).execute(
+        "select (select count(*) from core.feedback), (select count(*) from core.feedback_scores)").fetchall()[0]
+    assert {tuple(s) for s in report["snapshots"]} <= {before, after}  # never a half-written state
+
+
+def _content(home: Home) -> list[tuple]:
+    connection = duckdb.connect(str(home.warehouse_db), read_only=True)
+    try:
+        return connection.execute(
+            "select * exclude (run_id, loaded_at) from core.feedback order by feedback_id").fetchall()
+    finally:
+        connection.close()
+
+
+def test_full_refresh_rebuilds_the_same_warehouse_from_raw(home: Home) -> None:
+    write_seed_landing(home)
+    assert silobridge("run", "--home", str(home.root)).returncode == 0
+    content = _content(home)
+    files = duckdb.connect(str(home.pipeline_db), read_only=True).execute(
+        "select source_file, rows_read, rows_loaded, rows_rejected, rows_duplicate from meta.files order by 1"
+    ).fetchall()
+    result = silobridge("run", "--full-refresh", "--home", str(home.root))
+    assert result.returncode == 0, result.stderr
+    assert "full refresh: 4 file(s) go through staging again" in result.stdout
+    assert _content(home) == content
+    connection = duckdb.connect(str(home.pipeline_db), read_only=True)
+    assert connection.execute("select source_file, rows_read, rows_loaded, rows_rejected, rows_duplicate "
+                              "from meta.files order by 1").fetchall() == files
+    assert connection.execute("select count(*) from quarantine.rejects").fetchall() == [(3,)]
