@@ -299,7 +299,7 @@ RUNS = Table(
         Column("run_id", pa.string(), "Run id.", False),
         Column("started_at", UTC_TIMESTAMP, "Start.", False),
         Column("ended_at", UTC_TIMESTAMP, "End; NULL while running or when killed."),
-        Column("status", pa.string(), "running, success or failed.", False),
+        Column("status", pa.string(), "running, success, failed, or abandoned (its process was killed).", False),
         Column("n_files", pa.int64(), "New files processed."),
         Column("n_rows_read", pa.int64(), "Rows read."),
         Column("n_rows_loaded", pa.int64(), "Rows loaded into core."),

@@ -127,3 +127,47 @@ def test_full_refresh_rebuilds_the_same_warehouse_from_raw(home: Home) -> None:
     assert connection.execute("select source_file, rows_read, rows_loaded, rows_rejected, rows_duplicate "
                               "from meta.files order by 1").fetchall() == files
     assert connection.execute("select count(*) from quarantine.rejects").fetchall() == [(3,)]
+
+
+def _kill_when(home: Home, marker: str) -> str:
+    """Start a run, SIGKILL it as soon as its progress shows ``marker``; returns what it printed."""
+    run = subprocess.Popen([sys.executable, "-u", "-m", "pipelines.cli", "run", "--home", str(home.root)],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                           env={**__import__("os").environ, "SILOBRIDGE_PII_SALT": "test-salt"})
+    seen = []
+    for line in run.stdout:
+        seen.append(line)
+        if marker in line:
+            run.kill()
+            break
+    run.wait(timeout=60)
+    assert run.returncode == -9, "".join(seen)  # killed, not finished
+    return "".join(seen)
+
+
+def _published(home: Home) -> dict[str, list[tuple]]:
+    connection = duckdb.connect(str(home.warehouse_db), read_only=True)
+    try:
+        return {table: connection.execute(f"select * exclude (run_id, loaded_at) from {table} order by all").fetchall()
+                if table == "core.feedback" else connection.execute(f"select * from {table} order by all").fetchall()
+                for table in ("core.feedback", "core.feedback_scores", "core.accounts", "core.account_aliases",
+                              "marts.account_360", "marts.survey_fatigue")}
+    finally:
+        connection.close()
+
+
+def test_runs_killed_at_any_step_then_a_normal_run_give_the_clean_result(tmp_path: Path) -> None:
+    clean, crashed = Home(tmp_path / "clean").create(), Home(tmp_path / "crashed").create()
+    for home in (clean, crashed):
+        generate_silos(home.landing, rows=20_000, seed=11)
+    assert silobridge("run", "--home", str(clean.root)).returncode == 0
+    # Each kill lands in a later step than the one before: raw load, staging, resolution, publish.
+    for marker in ("product_planning_xlsx_raw", "sales_lost_business_staging", "feedback ", "survey_fatigue "):
+        _kill_when(crashed, marker)
+    result = silobridge("run", "--home", str(crashed.root))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert _published(crashed) == _published(clean)
+    assert not list(crashed.root.glob(".warehouse.duckdb.*.tmp"))
+    statuses = duckdb.connect(str(crashed.pipeline_db), read_only=True).execute(
+        "select status from meta.runs order by started_at").fetchall()
+    assert statuses == [("abandoned",)] * 4 + [("success",)]

@@ -51,8 +51,9 @@ def _copy_marts(connection: duckdb.DuckDBPyConnection) -> None:
 
 def publish(connection: duckdb.DuckDBPyConnection, home: Home, run_id: str) -> Path:
     """Write the published warehouse from the pipeline database and move it into place atomically."""
+    for stale in home.warehouse_db.parent.glob(f".{home.warehouse_db.name}.*.tmp"):
+        stale.unlink()  # left by a run that was killed while publishing; we hold the writer lock
     temporary = home.warehouse_db.with_name(f".{home.warehouse_db.name}.{run_id}.tmp")
-    temporary.unlink(missing_ok=True)
     connection.execute("attach ? as published", [str(temporary)])
     try:
         for schema in ("core", "marts"):

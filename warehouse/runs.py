@@ -8,6 +8,10 @@ __all__ = ["start_run", "finish_run"]
 
 
 def start_run(connection: duckdb.DuckDBPyConnection, run_id: str) -> None:
+    # The caller holds the writer lock, so any other run still marked running died without finishing.
+    connection.execute("update meta.runs set status = 'abandoned', "
+                       "message = 'the process ended before the run finished (killed or crashed)' "
+                       "where status = 'running' and run_id <> ?", [run_id])
     connection.execute("insert into meta.runs (run_id, started_at, status) values (?, now(), 'running') "
                        "on conflict do nothing", [run_id])
 
