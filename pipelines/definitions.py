@@ -9,6 +9,7 @@ from warehouse.sources import load_sources
 
 from pipelines.assets import all_assets
 from pipelines.checks import validation_checks
+from pipelines.hooks import alert_on_failure
 from pipelines.resources import WarehouseResource
 from pipelines.schedules import nightly_schedule
 from pipelines.sensors import landing_sensor
@@ -22,6 +23,7 @@ def build_definitions(home: Home) -> dg.Definitions:
     specs = load_sources(home)
     # One process: DuckDB allows a single writer, so steps must not run in parallel processes.
     job = dg.define_asset_job(JOB_NAME, selection=dg.AssetSelection.all(), executor_def=dg.in_process_executor,
+                              hooks={alert_on_failure},
                               description="Load new landing files, validate, resolve accounts, rebuild marts, publish.")
     return dg.Definitions(
         assets=all_assets(specs),

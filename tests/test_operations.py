@@ -171,3 +171,39 @@ def test_runs_killed_at_any_step_then_a_normal_run_give_the_clean_result(tmp_pat
     statuses = duckdb.connect(str(crashed.pipeline_db), read_only=True).execute(
         "select status from meta.runs order by started_at").fetchall()
     assert statuses == [("abandoned",)] * 4 + [("success",)]
+
+
+def test_a_failed_run_posts_an_alert_to_the_webhook(seeded_home: Home) -> None:
+    import http.server
+    import os
+    import threading
+
+    received: list[dict] = []
+
+    class Receiver(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 (the standard library's name)
+            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    spec = seeded_home.sources / "service_followup.yaml"  # valid, but names a time zone DuckDB does not know
+    spec.write_text(spec.read_text().replace("{column: survey_sent_at}",
+                                             "{column: survey_sent_at, timezone: Mars/Olympus_Mons}"))
+    (seeded_home.landing / "service" / "followup_2024-04.csv").write_text(  # no offset: the zone is needed
+        "ticket_id,contact_email,company,survey_sent_at,csat,effort,category,comment,product_area,agent_team\n"
+        "ZD-9,al@acme.com,ACME,2024-04-02 10:00:00,5,1,Billing,,Billing,EMEA\n")
+    env = {**os.environ, "SILOBRIDGE_PII_SALT": "test-salt",
+           "SILOBRIDGE_ALERT_WEBHOOK": f"http://127.0.0.1:{server.server_port}/alerts"}
+    result = subprocess.run([sys.executable, "-m", "pipelines.cli", "run", "--home", str(seeded_home.root)],
+                            capture_output=True, text=True, timeout=300, env=env)
+    server.shutdown()
+    assert result.returncode == 1
+    assert len(received) == 1, received
+    alert = received[0]
+    assert alert["event"] == "silobridge_run_failed" and alert["step"] == "service_followup_staging"
+    assert "Mars/Olympus_Mons" in alert["error"] and alert["run_id"]

@@ -1,0 +1,135 @@
+"""Qualtrics response exports (``format: qualtrics_csv``), "numeric values" or "choice text".
+
+The current exporter writes three header rows: the column ids (``StartDate``, ``ResponseId``, ``Q1``,
+``Q2_1``, ``Q3_NPS_GROUP`` ...), the question text, and an ImportId JSON per column
+(``{"ImportId":"QID1"}``). The legacy exporter writes two: ``V1..Vn`` ids for the metadata (then the
+question ids) and the question text, with no ImportId row; it is recognised by its ``V1`` first column.
+Every value comes back as text; ``source_row`` counts responses, header rows not counted.
+
+Survey previews (``Status`` "Survey Preview", or 1 in a numeric export) and unfinished responses
+(``Finished`` False / 0) are not responses to analyse: they come back as rejects with the rule
+``qualtrics_preview`` / ``qualtrics_unfinished``, not as rows, unless the options keep them.
+
+Options: ``columns_by`` (``column_id``, the default, or ``question_text``: question text names, a text
+shared by several columns gets its column id appended), ``include_previews`` (default false),
+``include_unfinished`` (default false).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from connectors._survey_headers import clean_name, duplicated, file_read, read_csv_grid, text_of_records
+from connectors.base import ConnectorError, FileRead, RowReject
+
+__all__ = ["read"]
+
+EXPECTED = "expected Qualtrics' header rows: column ids, question text, ImportId JSON"
+_PREVIEW = ["Survey Preview", "1"]            # Status: choice text / numeric value
+_NOT_FINISHED = ["False", "false", "FALSE", "0"]  # Finished: choice text / numeric value
+_COLUMNS_BY = ("column_id", "question_text")
+
+
+def read(path: Path, source_file: str, encoding: str | None, options: dict[str, Any]) -> FileRead:
+    columns_by = options.get("columns_by", "column_id")
+    if columns_by not in _COLUMNS_BY:
+        raise ConnectorError(source_file, None, "options",
+                             f"columns_by is {columns_by!r}, expected one of {list(_COLUMNS_BY)}")
+    grid = read_csv_grid(path, source_file, encoding, "a Qualtrics CSV export")
+    head = grid.header_rows(3)
+    n_header, ids, texts, status_at, finished_at, progress_at = _layout(head, source_file)
+    data, rows, rejects = grid.data(n_header, source_file)
+
+    names = ids if columns_by == "column_id" else _question_names(ids, texts)
+    keep = _exclusions(data, rows, rejects, status_at, finished_at, progress_at,
+                       include_previews=_flag(options, "include_previews", source_file),
+                       include_unfinished=_flag(options, "include_unfinished", source_file))
+    if keep is not None:
+        data, rows = data.filter(keep), rows[keep.to_numpy(zero_copy_only=False)]
+    return file_read(data, names, rows, source_file, rejects)
+
+
+def _layout(head: list[list[str]], source_file: str):
+    """Header rows, ids, question texts and where Status / Finished / Progress are; or not Qualtrics."""
+    if len(head) >= 3 and _is_import_id_row(head[2]):
+        ids, texts = head[0], head[1]
+        where = {name: i for i, name in enumerate(ids)}
+        return 3, ids, texts, where.get("Status"), where.get("Finished"), where.get("Progress")
+    if len(head) >= 2 and head[0] and head[0][0] == "V1" and "ResponseID" in head[1]:
+        ids, texts = head[0], head[1]  # legacy: the metadata's names are in the question-text row
+        where = {name: i for i, name in enumerate(texts) if ids[i].startswith("V")}
+        return 2, ids, texts, where.get("Status"), where.get("Finished"), None
+    found = ", ".join(repr(c) for c in (head[0][:4] if head else []))
+    raise ConnectorError(source_file, 1, "not_qualtrics",
+                         f"{EXPECTED} (or the legacy exporter's V1..Vn ids and question text); "
+                         f"the file starts with {found or 'nothing'}")
+
+
+def _is_import_id_row(cells: list[str]) -> bool:
+    filled = [c for c in cells if c.strip()]
+    if not filled:
+        return False
+    for cell in filled:
+        try:
+            value = json.loads(cell)
+        except ValueError:
+            return False
+        if not isinstance(value, dict) or "ImportId" not in value:
+            return False
+    return True
+
+
+def _question_names(ids: list[str], texts: list[str]) -> list[str]:
+    names = [clean_name(t) or i for i, t in zip(ids, texts)]
+    shared = duplicated(names)
+    return [f"{n} ({i})" if n in shared else n for n, i in zip(names, ids)]
+
+
+def _flag(options: dict[str, Any], name: str, source_file: str) -> bool:
+    value = options.get(name, False)
+    if not isinstance(value, bool):
+        raise ConnectorError(source_file, None, "options", f"{name} is {value!r}, expected true or false")
+    return value
+
+
+def _exclusions(data: pa.Table, rows: np.ndarray, rejects: list[RowReject], status_at: int | None,
+                finished_at: int | None, progress_at: int | None, *, include_previews: bool,
+                include_unfinished: bool) -> pa.Array | None:
+    """Append previews and unfinished responses to ``rejects``; the mask of the rows to keep (or None)."""
+    no = pa.array(np.zeros(data.num_rows, dtype=bool))
+    preview = no
+    if status_at is not None and not include_previews:
+        preview = pc.is_in(pc.utf8_trim_whitespace(data.column(status_at)), value_set=pa.array(_PREVIEW))
+    unfinished = no
+    if finished_at is not None and not include_unfinished:
+        unfinished = pc.and_(pc.is_in(pc.utf8_trim_whitespace(data.column(finished_at)),
+                                      value_set=pa.array(_NOT_FINISHED)), pc.invert(preview))
+    dropped = pc.or_(preview, unfinished)
+    if isinstance(dropped, pa.ChunkedArray):
+        dropped = dropped.combine_chunks()
+    if not pc.any(dropped).as_py():
+        return None
+    out = data.filter(dropped)
+    out_rows = rows[dropped.to_numpy(zero_copy_only=False)]
+    is_preview = pc.filter(preview, dropped).to_pylist()
+    status = out.column(status_at).to_pylist() if status_at is not None else [None] * out.num_rows
+    finished = out.column(finished_at).to_pylist() if finished_at is not None else [None] * out.num_rows
+    progress = out.column(progress_at).to_pylist() if progress_at is not None else [None] * out.num_rows
+    for row, raw, was_preview, s, f, p in zip(out_rows, text_of_records(out), is_preview, status, finished,
+                                              progress):
+        if was_preview:
+            rejects.append(RowReject(int(row), "qualtrics_preview",
+                                     f"Status is {s!r}: a survey preview, not a response "
+                                     "(set include_previews: true to keep previews)", raw))
+        else:
+            done = f" at {p}% progress" if p else ""
+            rejects.append(RowReject(int(row), "qualtrics_unfinished",
+                                     f"Finished is {f!r}: a response left unfinished{done} "
+                                     "(set include_unfinished: true to keep unfinished responses)", raw))
+    return pc.invert(dropped)
