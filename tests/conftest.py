@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import openpyxl
 import pytest
 
@@ -94,6 +95,15 @@ def home(tmp_path: Path) -> Home:
 def seeded_home(home: Home) -> Home:
     write_seed_landing(home)
     return home
+
+
+def query(database: Path, sql: str) -> list[tuple]:
+    """Rows of a query on a DuckDB file, opened read-only as an analyst would."""
+    connection = duckdb.connect(str(database), read_only=True)
+    try:
+        return connection.execute(sql).fetchall()
+    finally:
+        connection.close()
 
 
 def silobridge(*args: str, timeout: int = 300) -> subprocess.CompletedProcess[str]:

@@ -18,13 +18,12 @@ import datetime as dt
 import json
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from warehouse.home import Home
 from warehouse.marts import MartSettings, mart_names
 
-from conftest import silobridge
+from conftest import query, silobridge
 
 UTC = dt.timezone.utc
 AS_OF = dt.date(2024, 6, 30)
@@ -85,13 +84,6 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert loaded == [(21, 21, 4)], "the fixture should load whole, into four accounts"
     return home.warehouse_db
 
-
-def query(path: Path, sql: str) -> list[tuple]:
-    connection = duckdb.connect(str(path), read_only=True)
-    try:
-        return connection.execute(sql).fetchall()
-    finally:
-        connection.close()
 
 
 def rows_by_account(path: Path, table: str, columns: str) -> dict[str, tuple]:

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 
-import duckdb
 import pytest
 
 from schemas.unified import PUBLISHED_TABLES
 from warehouse.home import Home
 
-from conftest import silobridge, write_seed_landing
+from conftest import query, silobridge, write_seed_landing
 
 UTC = dt.timezone.utc
 
@@ -25,13 +23,6 @@ def loaded_home(tmp_path_factory: pytest.TempPathFactory) -> Home:
     assert result.returncode == 0, result.stdout + result.stderr
     return home
 
-
-def query(path: Path, sql: str) -> list[tuple]:
-    connection = duckdb.connect(str(path), read_only=True)
-    try:
-        return connection.execute(sql).fetchall()
-    finally:
-        connection.close()
 
 
 def test_published_tables_match_the_contract(loaded_home: Home) -> None:

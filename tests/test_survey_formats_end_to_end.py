@@ -11,7 +11,7 @@ import pytest
 
 from warehouse.home import Home
 
-from conftest import silobridge
+from conftest import query, silobridge
 
 SAMPLES = Path(__file__).parent / "connector_formats" / "samples"
 
@@ -66,16 +66,12 @@ def loaded(tmp_path_factory: pytest.TempPathFactory) -> Home:
     return home
 
 
-def query(home: Home, sql: str) -> list[tuple]:
-    connection = duckdb.connect(str(home.warehouse_db), read_only=True)
-    try:
-        return connection.execute(sql).fetchall()
-    finally:
-        connection.close()
+def published(home: Home, sql: str) -> list[tuple]:
+    return query(home.warehouse_db, sql)
 
 
 def test_qualtrics_responses_load_with_utc_times_and_scores(loaded: Home) -> None:
-    rows = query(loaded, "select f.source_response_id, f.responded_at, s.score, s.nps_category from core.feedback f "
+    rows = published(loaded, "select f.source_response_id, f.responded_at, s.score, s.nps_category from core.feedback f "
                          "join core.feedback_scores s using (feedback_id) "
                          "where f.source = 'product_qualtrics' and s.metric = 'nps' order by 1")
     assert len(rows) == 3  # the preview and the unfinished response are not responses
@@ -87,7 +83,7 @@ def test_qualtrics_responses_load_with_utc_times_and_scores(loaded: Home) -> Non
 
 
 def test_surveymonkey_choice_text_becomes_numbers(loaded: Home) -> None:
-    rows = query(loaded, "select f.source_response_id, f.responded_at, s.score, f.comment from core.feedback f "
+    rows = published(loaded, "select f.source_response_id, f.responded_at, s.score, f.comment from core.feedback f "
                          "join core.feedback_scores s using (feedback_id) "
                          "where f.source = 'service_surveymonkey' and s.metric = 'csat' order by 1")
     by_id = {r[0]: r[1:] for r in rows}

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-import duckdb
 import pytest
 
 from warehouse.home import Home
 
 from conftest import SERVICE_CSV, silobridge, write_seed_landing, write_seed_specs
+from conftest import query as read_only
 
 HEADER = "ticket_id,contact_email,company,survey_sent_at,csat,effort,category,comment,product_area,agent_team\n"
 GOOD = "ZD-{n},jo@acme.com,ACME,2024-03-18T09:02:11+01:00,4,2,Billing,{comment},Billing,EMEA\n"
@@ -68,11 +68,7 @@ def validated(tmp_path_factory: pytest.TempPathFactory) -> Home:
 
 
 def query(home: Home, sql: str, database: str = "pipeline") -> list[tuple]:
-    connection = duckdb.connect(str(home.pipeline_db if database == "pipeline" else home.warehouse_db), read_only=True)
-    try:
-        return connection.execute(sql).fetchall()
-    finally:
-        connection.close()
+    return read_only(home.pipeline_db if database == "pipeline" else home.warehouse_db, sql)
 
 
 def test_unreadable_files_are_rejected_with_a_reason_and_the_rest_loads(validated: Home) -> None:
