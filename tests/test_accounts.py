@@ -79,3 +79,19 @@ def test_crm_macros_round_trip() -> None:
         assert scalar(connection, "select sb_crm_key(lower('0015g00000Xyz12AAB'))") == "0015g00000Xyz12"
     finally:
         connection.close()
+
+
+def test_a_domain_many_companies_share_is_no_evidence() -> None:
+    # hotmail.es is on no free-mail list here: the mentions themselves show it is not one company's domain.
+    names = ["Alfa Logistica", "Beta Seguros", "Gamma Textil", "Delta Foods", "Epsilon Bank", "Zeta Motors"]
+    out = resolve([(str(i), "s", name, "hotmail.es", None) for i, name in enumerate(names)])
+    assert len({out[str(i)][0] for i in range(len(names))}) == len(names)
+    assert all(out[str(i)][1] == "exact_name" for i in range(len(names)))
+
+
+def test_a_company_domain_links_its_spellings_and_typos() -> None:
+    rows = [("1", "s", "Acme", "acme.io", None), ("2", "s", "ACME", "acme.io", None),
+            ("3", "t", "Acme Corp", "acme.io", None), ("4", "t", "Acem", "acme.io", None),
+            ("5", "t", None, "acme.io", None), ("6", "u", "Acme Inc.", "acme.io", None)]
+    out = resolve(rows)
+    assert len({out[r[0]][0] for r in rows}) == 1

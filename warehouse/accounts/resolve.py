@@ -33,8 +33,22 @@ from scipy.sparse.csgraph import connected_components
 
 from warehouse.db import run_sql, scalar
 
-__all__ = ["EvidenceConfidence", "resolve_mentions", "free_email_domains", "legal_suffix_pattern",
+__all__ = ["DomainEvidence", "EvidenceConfidence", "resolve_mentions", "free_email_domains", "legal_suffix_pattern",
            "register_free_domains", "build_accounts"]
+
+
+@dataclass(frozen=True)
+class DomainEvidence:
+    """When an e-mail domain counts as evidence of one company.
+
+    Free-mail lists are never complete (hotmail.es, a regional ISP, a shared host). A domain is trusted
+    only where its mentions agree on the company: its most common normalised name carries at least
+    ``min_top_name_share`` of the domain's responses, or it is seen with at most ``max_names_any_share``
+    names. A domain used by many unrelated companies would otherwise chain them into one account.
+    """
+
+    min_top_name_share: float = 0.5
+    max_names_any_share: int = 2
 
 
 @dataclass(frozen=True)
@@ -84,6 +98,19 @@ select
         as domain_key,
     sb_crm_key(nullif(trim(crm_id), '')) as crm_key
 from named
+"""
+
+# Domains whose mentions disagree on the company are not evidence (see DomainEvidence).
+_DISTRUST_SHARED_DOMAINS = """
+update resolver_nodes set domain_key = null
+where domain_key in (
+    select domain_key from (
+        select domain_key, name_key, sum(weight) as w from resolver_nodes
+        where domain_key is not null and name_key is not null group by all
+    )
+    group by domain_key
+    having count(*) > $max_names and max(w) / sum(w) < $min_share
+)
 """
 
 # Star edges: every mention is linked to the first mention sharing its key, so cost stays linear.
@@ -137,7 +164,8 @@ def _cluster(connection: duckdb.DuckDBPyConnection) -> None:
 
 
 def resolve_mentions(connection: duckdb.DuckDBPyConnection, mentions_sql: str,
-                     confidence: EvidenceConfidence = EvidenceConfidence()) -> pa.Table:
+                     confidence: EvidenceConfidence = EvidenceConfidence(),
+                     domains: DomainEvidence = DomainEvidence()) -> pa.Table:
     """Resolve mentions to accounts.
 
     ``mentions_sql`` selects ``mention_id, source, account_name, email_domain, crm_id, weight``; the
@@ -146,6 +174,8 @@ def resolve_mentions(connection: duckdb.DuckDBPyConnection, mentions_sql: str,
     """
     register_free_domains(connection)
     connection.execute(_NORMALISE.replace("{mentions}", mentions_sql), {"suffixes": legal_suffix_pattern()})
+    connection.execute(_DISTRUST_SHARED_DOMAINS, {"max_names": domains.max_names_any_share,
+                                                  "min_share": domains.min_top_name_share})
     _cluster(connection)
     connection.execute(_LABEL, {"crm_id": confidence.crm_id, "domain": confidence.domain,
                                 "exact_name": confidence.exact_name})
