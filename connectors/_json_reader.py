@@ -30,7 +30,7 @@ def read_json_records(path: Path, source_file: str, encoding: str | None, json_f
         reader = relation.fetch_record_batch(BATCH_ROWS)
     except duckdb.Error as exc:
         connection.close()
-        raise _explain(source_file, exc) from None
+        raise explain_error(source_file, exc) from None
     return FileRead(reader.schema.names, _batches(connection, reader, source_file))
 
 
@@ -61,11 +61,11 @@ def _batches(connection: duckdb.DuckDBPyConnection, reader: pa.RecordBatchReader
             yield with_lineage(batch, source_file, np.arange(offset + 1, offset + batch.num_rows + 1))
             offset += batch.num_rows
     except duckdb.Error as exc:
-        raise _explain(source_file, exc) from None
+        raise explain_error(source_file, exc) from None
     finally:
         connection.close()
 
 
-def _explain(source_file: str, exc: Exception) -> ConnectorError:
+def explain_error(source_file: str, exc: Exception) -> ConnectorError:
     message = str(exc).split("\n")[0]
     return ConnectorError(source_file, None, "json_parse", f"expected JSON records: {message}")

@@ -22,7 +22,7 @@ import pyarrow.csv as pacsv
 
 from connectors.base import (BATCH_ROWS, ConnectorError, FileRead, RowReject, check_reserved, reject_binary,
                              sniff_encoding, with_lineage)
-from connectors.csv import _complete_last_line, _explain, _head, _record_numbers, _require_closed_quotes
+from connectors.csv import complete_last_line, explain_error, read_head, record_numbers, require_closed_quotes
 
 __all__ = ["Grid", "read_csv_grid", "grid_from_table", "clean_name", "text_of_records", "file_read"]
 
@@ -58,10 +58,10 @@ class Grid:
 
 def read_csv_grid(path: Path, source_file: str, encoding: str | None, expected: str) -> Grid:
     """Parse a delimited export with Arrow, every row (header rows too) as a text record."""
-    head = _head(path, source_file)
+    head = read_head(path, source_file)
     encoding = sniff_encoding(head, encoding)
     reject_binary(head, source_file, expected, encoding)
-    source = _complete_last_line(path, head, encoding)
+    source = complete_last_line(path, head, encoding)
     parse = dict(delimiter=",", quote_char='"', newlines_in_values=True)
     try:
         probe = pacsv.open_csv(source, read_options=pacsv.ReadOptions(encoding=encoding, use_threads=False,
@@ -70,7 +70,7 @@ def read_csv_grid(path: Path, source_file: str, encoding: str | None, expected: 
                                convert_options=pacsv.ConvertOptions(column_types={}))
         width = len(probe.schema.names)
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-        raise _explain(source_file, exc) from None
+        raise explain_error(source_file, exc) from None
     names = [f"f{i}" for i in range(width)]
     rejects: list[RowReject] = []
 
@@ -89,9 +89,9 @@ def read_csv_grid(path: Path, source_file: str, encoding: str | None, expected: 
                                convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
                                                                     strings_can_be_null=False))
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-        raise _explain(source_file, exc) from None
-    _require_closed_quotes(path, source_file, '"', encoding, table.num_rows + len(rejects))
-    return Grid(table, _record_numbers(table.num_rows, [r.source_row for r in rejects]), rejects)
+        raise explain_error(source_file, exc) from None
+    require_closed_quotes(path, source_file, '"', encoding, table.num_rows + len(rejects))
+    return Grid(table, record_numbers(table.num_rows, [r.source_row for r in rejects]), rejects)
 
 
 def grid_from_table(table: pa.Table) -> Grid:

@@ -21,28 +21,28 @@ import pyarrow.csv as pacsv
 from connectors.base import (BATCH_ROWS, ConnectorError, FileRead, RowReject, check_reserved, reject_binary,
                              sniff_encoding, with_lineage)
 
-__all__ = ["read"]
+__all__ = ["read", "read_head", "complete_last_line", "explain_error", "record_numbers", "require_closed_quotes"]
 
 
 def read(path: Path, source_file: str, encoding: str | None, options: dict[str, Any]) -> FileRead:
-    head = _head(path, source_file)
+    head = read_head(path, source_file)
     encoding = sniff_encoding(head, encoding)
     reject_binary(head, source_file, "delimited text (CSV)", encoding)
     read_options = pacsv.ReadOptions(encoding=encoding, skip_rows=int(options.get("skip_rows", 0)),
                                      use_threads=False)  # single-threaded: malformed records keep their numbers
     parse_options = dict(delimiter=options.get("delimiter", ","), quote_char=options.get("quote_char", '"'),
                          newlines_in_values=True)
-    source = _complete_last_line(path, head, encoding)
+    source = complete_last_line(path, head, encoding)
     columns = _header(source, source_file, read_options, parse_options)
     check_reserved(columns, source_file)
     rejects: list[RowReject] = []
     skipped = read_options.skip_rows
     table = _read_all_as_text(source, source_file, columns, read_options, parse_options, rejects, skipped)
-    _require_closed_quotes(path, source_file, parse_options["quote_char"], encoding, table.num_rows + len(rejects))
+    require_closed_quotes(path, source_file, parse_options["quote_char"], encoding, table.num_rows + len(rejects))
     return FileRead(columns, _batches(table, source_file, rejects), rejects)
 
 
-def _head(path: Path, source_file: str) -> bytes:
+def read_head(path: Path, source_file: str) -> bytes:
     with path.open("rb") as handle:
         head = handle.read(64 * 1024)
     if not head.strip(b"\xef\xbb\xbf\r\n\t "):
@@ -50,7 +50,7 @@ def _head(path: Path, source_file: str) -> bytes:
     return head
 
 
-def _complete_last_line(path: Path, head: bytes, encoding: str) -> Path | pa.BufferReader:
+def complete_last_line(path: Path, head: bytes, encoding: str) -> Path | pa.BufferReader:
     """A small file whose only line lacks its line break: Arrow would take the header for an empty file."""
     if len(head) == 64 * 1024 or head.rstrip(b" \t").endswith((b"\n", b"\r")) or encoding.startswith("utf-16"):
         return path
@@ -64,7 +64,7 @@ def _header(path: Path | pa.BufferReader, source_file: str, read_options: pacsv.
                                 convert_options=pacsv.ConvertOptions(column_types={}))
         names = reader.schema.names
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-        raise _explain(source_file, exc) from None
+        raise explain_error(source_file, exc) from None
     if len(set(names)) != len(names) or any(not n.strip() for n in names):
         raise ConnectorError(source_file, 1, "header", f"expected unique, non-empty column names, got {names}")
     return names
@@ -87,10 +87,10 @@ def _read_all_as_text(path: Path | pa.BufferReader, source_file: str, columns: l
                               convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in columns},
                                                                    strings_can_be_null=False))
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-        raise _explain(source_file, exc) from None
+        raise explain_error(source_file, exc) from None
 
 
-def _require_closed_quotes(path: Path, source_file: str, quote_char: str | bool, encoding: str,
+def require_closed_quotes(path: Path, source_file: str, quote_char: str | bool, encoding: str,
                            n_records: int) -> None:
     """Refuse a file with a quoted field that is never closed.
 
@@ -111,20 +111,20 @@ def _require_closed_quotes(path: Path, source_file: str, quote_char: str | bool,
 
 
 def _batches(table: pa.Table, source_file: str, rejects: list[RowReject]) -> Iterator[pa.RecordBatch]:
-    rows = _record_numbers(table.num_rows, [r.source_row for r in rejects])
+    rows = record_numbers(table.num_rows, [r.source_row for r in rejects])
     offset = 0
     for batch in table.to_batches(max_chunksize=BATCH_ROWS):
         yield with_lineage(batch, source_file, rows[offset:offset + batch.num_rows])
         offset += batch.num_rows
 
 
-def _record_numbers(n_parsed: int, rejected: list[int]) -> np.ndarray:
+def record_numbers(n_parsed: int, rejected: list[int]) -> np.ndarray:
     """Record numbers of the parsed rows: 1..N with the rejected records' numbers left out."""
     every = np.arange(1, n_parsed + len(rejected) + 1, dtype=np.int64)
     return np.setdiff1d(every, np.asarray(rejected, dtype=np.int64), assume_unique=True) if rejected else every
 
 
-def _explain(source_file: str, exc: Exception) -> ConnectorError:
+def explain_error(source_file: str, exc: Exception) -> ConnectorError:
     message = str(exc)
     if isinstance(exc, UnicodeDecodeError) or "UTF8" in message or "UTF-8" in message:
         return ConnectorError(source_file, None, "encoding",

@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 
 from connectors.base import BATCH_ROWS, ConnectorError, FileRead, with_lineage
 
-__all__ = ["read"]
+__all__ = ["read", "any_cell_filled"]
 
 
 def read(path: Path, source_file: str, encoding: str | None, options: dict[str, Any]) -> FileRead:
@@ -34,7 +34,7 @@ def read(path: Path, source_file: str, encoding: str | None, options: dict[str, 
 
 def _batches(table: pa.Table, source_file: str) -> Iterator[pa.RecordBatch]:
     rows = np.arange(1, table.num_rows + 1, dtype=np.int64)
-    not_blank = _any_cell_filled(table)
+    not_blank = any_cell_filled(table)
     table, rows = table.filter(not_blank), rows[not_blank.to_numpy(zero_copy_only=False)]
     offset = 0
     for batch in table.to_batches(max_chunksize=BATCH_ROWS):
@@ -42,7 +42,7 @@ def _batches(table: pa.Table, source_file: str) -> Iterator[pa.RecordBatch]:
         offset += batch.num_rows
 
 
-def _any_cell_filled(table: pa.Table) -> pa.Array:
+def any_cell_filled(table: pa.Table) -> pa.Array:
     filled = pa.array(np.zeros(table.num_rows, dtype=bool))
     for column in table.columns:
         filled = pc.or_(filled, pc.fill_null(pc.not_equal(pc.utf8_trim_whitespace(column), ""), False))

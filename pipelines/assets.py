@@ -129,6 +129,6 @@ def publish_asset() -> dg.AssetsDefinition:
     return published_warehouse
 
 
-def all_assets(specs: list[SourceSpec]) -> list[dg.AssetsDefinition]:  # noqa: D103
+def all_assets(specs: list[SourceSpec]) -> list[dg.AssetsDefinition]:
     per_source = [asset for spec in specs for asset in source_assets(spec)]
     return [*per_source, *core_assets(specs), *mart_assets(), publish_asset()]

@@ -87,8 +87,6 @@ def run_pipeline(home: Home, full_refresh: bool = False) -> RunOutcome:
 def _record_failure(home: Home, result) -> RunOutcome:
     error = _first_failure(result)
     logging.getLogger("silobridge.progress").error("run failed: %s", error)
-    if "is being written by" in error:  # another process holds the home: its database is not ours to touch
-        return RunOutcome(result.run_id, False, error)
     with pipeline_connection(home.pipeline_db) as connection:
         finish_run(connection, result.run_id, "failed", error)
     return RunOutcome(result.run_id, False, error)

@@ -9,7 +9,6 @@ recorded as rejected (with the reason, in ``meta.files`` and ``quarantine.reject
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -170,10 +169,16 @@ def _quarantine_read_rejects(connection: duckdb.DuckDBPyConnection, spec: Source
                              rejects: list[RowReject], run_id: str) -> None:
     if not rejects:
         return
-    connection.executemany(
-        "insert into quarantine.rejects values (?, ?, ?, ?, ?, ?, ?, now())",
-        [[spec.name, source_file, r.source_row, json.dumps({"_line": r.raw_text}), r.rule,
-          f"record {r.source_row}: {r.detail}", run_id] for r in rejects])
+    # One insert for all of them: a survey export may hold thousands of unfinished responses.
+    table = pa.table({"source_row": [r.source_row for r in rejects], "raw_text": [r.raw_text for r in rejects],
+                      "rule": [r.rule for r in rejects], "detail": [r.detail for r in rejects]})
+    connection.register("read_rejects", table)
+    try:
+        connection.execute(
+            "insert into quarantine.rejects select ?, ?, source_row, json_object('_line', raw_text), rule, "
+            "'record ' || source_row || ': ' || detail, ?, now() from read_rejects", [spec.name, source_file, run_id])
+    finally:
+        connection.unregister("read_rejects")
 
 
 def _reject_file(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, source_file: str, file_id: str,

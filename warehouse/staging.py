@@ -23,7 +23,7 @@ from warehouse import expressions as ex
 from warehouse.db import scalar
 from warehouse.ddl import quote
 from warehouse.expressions import Params
-from warehouse.rules import RowRule, quoted, row_rules, validation_columns
+from warehouse.rules import quoted, validation_columns
 
 __all__ = ["StagingModel", "staging_model", "build_staging", "has_staging", "staging_table", "raw_table"]
 
@@ -40,7 +40,6 @@ def staging_table(spec: SourceSpec) -> str:
 class StagingModel:
     sql: str
     params: dict[str, Any]
-    rules: list[RowRule]
 
 
 def _column_expressions(spec: SourceSpec, run_id: str, p: Params) -> dict[str, str]:
@@ -84,7 +83,7 @@ select
 from {raw_table(spec)}
 where _file_id in (select file_id from meta.files where source = {p(spec.name)} and status = 'raw_loaded')
 """
-    return StagingModel(sql, p.values, row_rules(spec))
+    return StagingModel(sql, p.values)
 
 
 def has_staging(connection: duckdb.DuckDBPyConnection, spec: SourceSpec) -> bool:
