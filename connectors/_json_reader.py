@@ -11,19 +11,13 @@ import pyarrow as pa
 
 from connectors.base import BATCH_ROWS, ConnectorError, FileRead, reject_binary, with_lineage
 
-__all__ = ["read_json_records"]
+__all__ = ["read_json_records", "check_json_file", "explain_error"]
 
 
 def read_json_records(path: Path, source_file: str, encoding: str | None, json_format: str,
                       records_key: str | None = None) -> FileRead:
     """Read a file of JSON records (``newline_delimited`` or ``array``) in file order."""
-    if encoding and encoding.replace("-", "").lower() not in ("utf8", "utf8sig"):
-        raise ConnectorError(source_file, None, "encoding", f"JSON is UTF-8 by definition, the spec declares {encoding!r}")
-    with path.open("rb") as handle:
-        head = handle.read(64 * 1024)
-    if not head.strip():
-        raise ConnectorError(source_file, None, "empty_file", "the file is empty, expected JSON records")
-    reject_binary(head, source_file, "JSON text", "utf-8")
+    check_json_file(path, source_file, encoding, "JSON records")
     connection = duckdb.connect(config={"threads": 1})  # one thread keeps the records in file order
     try:
         relation = _json_scalars_as_text(connection.sql(_query(records_key), params=[str(path), json_format]))
@@ -32,6 +26,17 @@ def read_json_records(path: Path, source_file: str, encoding: str | None, json_f
         connection.close()
         raise explain_error(source_file, exc) from None
     return FileRead(reader.schema.names, _batches(connection, reader, source_file))
+
+
+def check_json_file(path: Path, source_file: str, encoding: str | None, expected: str) -> None:
+    """Refuse at once what cannot be JSON: another declared encoding, an empty file, binary data."""
+    if encoding and encoding.replace("-", "").lower() not in ("utf8", "utf8sig"):
+        raise ConnectorError(source_file, None, "encoding", f"JSON is UTF-8 by definition, the spec declares {encoding!r}")
+    with path.open("rb") as handle:
+        head = handle.read(64 * 1024)
+    if not head.strip():
+        raise ConnectorError(source_file, None, "empty_file", f"the file is empty, expected {expected}")
+    reject_binary(head, source_file, "JSON text", "utf-8")
 
 
 def _query(records_key: str | None) -> str:

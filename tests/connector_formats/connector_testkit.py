@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pytest
 
-from connectors import RowReject, read_file
+from connectors import ConnectorError, RowReject, read_file
 
 SAMPLES = Path(__file__).parent / "samples"
 
@@ -37,3 +38,10 @@ def read_all(fmt: str, path: Path, encoding: str | None = None, options: dict[st
     read = read_file(fmt, path, path.name, encoding=encoding, options=options)
     batches = list(read.batches)
     return ReadToEnd(read.columns, batches, read.rejects)
+
+
+def error_of(fmt: str, path: Path, **kwargs: Any) -> ConnectorError:
+    """The error reading ``path`` to the end raises (the test fails if it raises none)."""
+    with pytest.raises(ConnectorError) as caught:
+        list(read_file(fmt, path, path.name, **kwargs).batches)
+    return caught.value

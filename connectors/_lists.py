@@ -1,0 +1,84 @@
+"""Shared by the survey-tool connectors: multi-select answers as JSON lists, responses as Arrow tables.
+
+A checkbox question comes out of most tools as one text cell with its choices joined (Google Forms'
+download by ``;``, its linked Sheet by ``, ``, Typeform's CSV by ``,``). The connector names which
+columns hold such answers (spec option ``multi_select``) and turns each cell into a JSON list
+(``["Dashboards","API"]``), which staging reads as a list for ``topic`` and ``attributes``. An
+unanswered cell stays empty. The work is one DuckDB statement over the whole Arrow table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from connectors import csv
+from connectors.base import BATCH_ROWS, LINEAGE_FIELDS, ConnectorError, FileRead
+
+__all__ = ["open_csv", "multi_select_columns", "as_json_lists", "quote_identifier", "read_table", "batches_of"]
+
+
+def quote_identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def multi_select_columns(options: dict[str, Any], columns: list[str], source_file: str) -> list[str]:
+    """The ``multi_select`` option: a list of the file's column names."""
+    wanted = options.get("multi_select", [])
+    if isinstance(wanted, str):
+        wanted = [wanted]
+    if not isinstance(wanted, list) or not all(isinstance(c, str) for c in wanted):
+        raise ConnectorError(source_file, None, "options",
+                             f"multi_select is {wanted!r}, expected a list of column names")
+    missing = [c for c in wanted if c not in columns]
+    if missing:
+        raise ConnectorError(source_file, 1, "options",
+                             f"multi_select names {missing}, expected columns of the file: {columns}")
+    return wanted
+
+
+def as_json_lists(table: pa.Table, columns: list[str], separator: str) -> pa.Table:
+    """Each cell of ``columns`` split on ``separator`` into a JSON list of trimmed choices ('' stays '')."""
+    if not columns or table.num_rows == 0:
+        return table
+    replaced = ", ".join(
+        f"case when trim(coalesce({quote_identifier(c)}, '')) = '' then {quote_identifier(c)} "
+        f"else to_json(list_filter(list_transform(string_split({quote_identifier(c)}, $separator), "
+        f"lambda x: trim(x)), lambda x: x <> ''))::varchar end as {quote_identifier(c)}" for c in columns)
+    connection = duckdb.connect(config={"threads": 1})  # one thread keeps the rows in order
+    try:
+        connection.register("responses", table)
+        return connection.sql(f"select * replace ({replaced}) from responses",
+                              params={"separator": separator}).to_arrow_table().cast(table.schema)
+    finally:
+        connection.close()
+
+
+def open_csv(path: Path, source_file: str, encoding: str | None, rule: str, expected: str) -> FileRead:
+    """A one-header-row export through the CSV reader; a header it refuses is the wrong format, said so."""
+    try:
+        return csv.read(path, source_file, encoding, {})
+    except ConnectorError as error:
+        if error.rule != "header":
+            raise
+        raise ConnectorError(source_file, error.line, rule, f"{expected}; {error.detail}") from None
+
+
+def read_table(read: FileRead) -> pa.Table:
+    """Every batch of a connector's read, with its lineage columns, as one table (rejects then complete)."""
+    batches = list(read.batches)
+    if batches:
+        return pa.Table.from_batches(batches)
+    schema = pa.schema([*(pa.field(c, pa.string()) for c in read.columns),
+                        pa.field(LINEAGE_FIELDS[0], pa.string()), pa.field(LINEAGE_FIELDS[1], pa.int64())])
+    return schema.empty_table()
+
+
+def batches_of(table: pa.Table) -> Iterator[pa.RecordBatch]:
+    """A table that already carries its lineage columns, as batches."""
+    yield from table.to_batches(max_chunksize=BATCH_ROWS)

@@ -1,0 +1,61 @@
+"""Typeform results downloads (``format: typeform_csv``): Results > Responses > Download > CSV.
+
+One header row: ``#`` (the response token, the same id as ``response_id`` in the Responses API), one
+column per question headed by its title, the hidden fields by their names, then ``Response Type``
+(``completed`` / ``partial``), ``Start Date (UTC)``, ``Stage Date (UTC)``, ``Submit Date (UTC)``
+(``2024-03-18 09:02:11``, UTC), ``Network ID`` and ``Tags``; exports made before Typeform kept partial
+responses have no ``Response Type`` / ``Stage Date (UTC)``. A yes/no answer is ``1`` / ``0``; a
+multiple-selection answer is one cell with its labels joined by ``,`` (a label that itself holds a
+comma cannot be told apart: prefer ``typeform_json`` for such forms). A file without ``#`` first and a
+``Submit Date (UTC)`` column is not a Typeform download and is refused.
+
+Every value comes back as text; columns named in ``multi_select`` come back as JSON lists. Partial
+responses come back as rejects with rule ``typeform_partial`` unless ``include_partial: true``.
+Options: ``multi_select``, ``separator`` (default ``,``), ``include_partial`` (default false).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from connectors._lists import open_csv, as_json_lists, batches_of, multi_select_columns, read_table
+from connectors._survey_headers import text_of_records
+from connectors.base import LINEAGE_FIELDS, ConnectorError, FileRead, RowReject
+
+__all__ = ["read", "EXPECTED"]
+
+EXPECTED = "expected a Typeform results download: a header starting with # and holding Submit Date (UTC)"
+_PARTIAL = ["partial", "started"]
+
+
+def read(path: Path, source_file: str, encoding: str | None, options: dict[str, Any]) -> FileRead:
+    include_partial = options.get("include_partial", False)
+    if not isinstance(include_partial, bool):
+        raise ConnectorError(source_file, None, "options", f"include_partial is {include_partial!r}, expected true or false")
+    opened = open_csv(path, source_file, encoding, 'not_typeform', EXPECTED)
+    if not opened.columns or opened.columns[0] != "#" or "Submit Date (UTC)" not in opened.columns:
+        found = ", ".join(repr(c) for c in opened.columns[:4])
+        raise ConnectorError(source_file, 1, "not_typeform", f"{EXPECTED}; the file starts with {found}")
+    multi = multi_select_columns(options, opened.columns, source_file)
+    table = as_json_lists(read_table(opened), multi, options.get("separator", ","))
+    rejects = list(opened.rejects)
+    if not include_partial and "Response Type" in opened.columns:
+        table = _without_partial(table, opened.columns, rejects)
+    rejects.sort(key=lambda r: r.source_row)
+    return FileRead(opened.columns, batches_of(table), rejects)
+
+
+def _without_partial(table: pa.Table, columns: list[str], rejects: list[RowReject]) -> pa.Table:
+    partial = pc.is_in(pc.utf8_trim_whitespace(table.column("Response Type")), value_set=pa.array(_PARTIAL))
+    partial = partial.combine_chunks() if isinstance(partial, pa.ChunkedArray) else partial
+    if not pc.any(partial).as_py():
+        return table
+    dropped = table.filter(partial)
+    for row, raw in zip(dropped.column(LINEAGE_FIELDS[1]).to_pylist(), text_of_records(dropped.select(columns))):
+        rejects.append(RowReject(int(row), "typeform_partial", "Response Type is 'partial': a response left before the "
+                                 "end (set include_partial: true to keep partial responses)", raw))
+    return table.filter(pc.invert(partial))

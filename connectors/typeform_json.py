@@ -1,0 +1,187 @@
+"""Typeform Responses API pages (``format: typeform_json``): ``GET /forms/{form_id}/responses`` saved as is.
+
+A page is ``{"total_items": N, "page_count": P, "items": [...]}``; each item is one response with
+``response_id`` / ``token``, ``landed_at``, ``submitted_at`` (UTC, ``2024-03-18T09:02:11Z``),
+``metadata``, ``hidden`` (the hidden fields passed in the form's URL), ``calculated.score`` and
+``answers``: one object per answered question, ``{"field": {"id", "ref", "type"}, "type": ..., <type>: value}``
+where the answer ``type`` names the key holding the value (``number``, ``text``, ``email``,
+``boolean``, ``date``, ``url``, ``file_url``, ``phone_number``, ``choice`` ``{label | other}``,
+``choices`` ``{labels[], other}``, ``payment`` ``{amount}``).
+
+One row per item, flattened by DuckDB: ``response_id``, ``response_type``, ``landing_id``, ``landed_at``,
+``submitted_at``, ``metadata.platform``, ``metadata.browser``, ``metadata.referer``,
+``metadata.network_id``, ``metadata.user_agent``, ``calculated.score``, then one column per hidden
+field (its name), then one column per question keyed by ``field.ref`` (its ``field.id`` when it has no
+ref), in order of first appearance. Every value is text: numbers as written, booleans ``true`` /
+``false``, a ``choice`` as its label (or the "other" text), ``choices`` as a JSON list of labels (the
+"other" text last). An unanswered question is empty.
+
+Partial responses (``response_type`` ``partial`` / ``started``, or no ``submitted_at``) are not
+responses to analyse: they come back as rejects with rule ``typeform_partial`` unless
+``include_partial: true``. A file that is not JSON of this shape is refused naming what was expected.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from connectors._json_reader import check_json_file, explain_error
+from connectors._lists import batches_of, quote_identifier
+from connectors.base import ConnectorError, FileRead, RowReject, with_lineage
+
+__all__ = ["read", "EXPECTED"]
+
+EXPECTED = ("expected a Typeform Responses API page: a JSON object with items[] of responses (response_id or "
+            "token, submitted_at, answers[] of {field: {id, ref, type}, type, <value>}), total_items and page_count")
+_FIXED = {
+    "response_id": "coalesce(item->>'response_id', item->>'token')",
+    "response_type": "item->>'response_type'",
+    "landing_id": "item->>'landing_id'",
+    "landed_at": "item->>'landed_at'",
+    "submitted_at": "item->>'submitted_at'",
+    "metadata.platform": "item->>'$.metadata.platform'",
+    "metadata.browser": "item->>'$.metadata.browser'",
+    "metadata.referer": "item->>'$.metadata.referer'",
+    "metadata.network_id": "item->>'$.metadata.network_id'",
+    "metadata.user_agent": "item->>'$.metadata.user_agent'",
+    "calculated.score": "item->>'$.calculated.score'",
+}
+# The answer's value, by the answer type that names its key.
+_ANSWER_VALUE = """case a->>'type'
+    when 'choice' then coalesce(a->>'$.choice.label', a->>'$.choice.other')
+    when 'choices' then to_json(list_filter(list_concat(from_json(a->'$.choices.labels', '["VARCHAR"]'),
+                                                        [a->>'$.choices.other']), lambda x: x is not null))::varchar
+    when 'payment' then a->>'$.payment.amount'
+    else a->>('$.' || (a->>'type'))
+end"""
+_ITEMS = """create temp table items as
+select source_row, item from (
+    select unnest(items) as item, generate_subscripts(items, 1) as source_row
+    from (select json_extract(doc, '$.items[*]') as items from document))"""
+_ANSWERS = f"""create temp table answers as
+select source_row, coalesce(a->>'$.field.ref', a->>'$.field.id') as name, {_ANSWER_VALUE} as value,
+       source_row * 10000 + position as seen
+from (select source_row, unnest(json_extract(item, '$.answers[*]')) as a,
+             generate_subscripts(json_extract(item, '$.answers[*]'), 1) as position from items)"""
+_HIDDEN = """create temp table hidden as
+select source_row, name, item->'hidden'->>name as value, source_row * 10000 + position as seen
+from (select source_row, item, unnest(json_keys(item->'hidden')) as name,
+             generate_subscripts(json_keys(item->'hidden'), 1) as position
+      from items where json_type(item->'hidden') = 'OBJECT')"""
+
+
+def read(path: Path, source_file: str, encoding: str | None, options: dict[str, Any]) -> FileRead:
+    include_partial = options.get("include_partial", False)
+    if not isinstance(include_partial, bool):
+        raise ConnectorError(source_file, None, "options", f"include_partial is {include_partial!r}, expected true or false")
+    connection = open_document(path, source_file, encoding)
+    try:
+        _require_shape(connection, source_file, "items", EXPECTED,
+                       "item->>'response_id' is null and item->>'token' is null")
+        for statement in (_ITEMS, _ANSWERS, _HIDDEN):
+            connection.execute(statement)
+        hidden = _names(connection, "hidden")
+        answers = _names(connection, "answers")
+        columns = [*_FIXED, *hidden, *answers]
+        _require_unique(columns, source_file)
+        table = connection.sql(_pivot(hidden, answers), params=[*hidden, *answers]).to_arrow_table()
+        raw = connection.sql("select item::varchar from items order by source_row").to_arrow_table().column(0)
+    except duckdb.Error as exc:
+        raise explain_error(source_file, exc) from None
+    finally:
+        connection.close()
+    rows = table.column("source_row").to_numpy()
+    data = table.drop_columns(["source_row"]).rename_columns(columns)
+    rejects: list[RowReject] = []
+    if not include_partial:
+        data, rows = _without_partial(data, rows, raw, rejects)
+    return FileRead(columns, batches_of(pa.Table.from_batches([with_lineage(b, source_file, r) for b, r in
+                                                                _chunks(data, rows)], schema=_schema(columns))),
+                    rejects)
+
+
+def open_document(path: Path, source_file: str, encoding: str | None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB holding the file as one JSON value in ``document(doc)``; refuses non-JSON."""
+    check_json_file(path, source_file, encoding, "a JSON object")
+    connection = duckdb.connect(config={"threads": 1})
+    try:
+        connection.execute("create temp table document as select content as doc from read_text(?)", [str(path)])
+        valid = connection.execute("select json_valid(doc) from document").fetchall()[0][0]
+        if not valid:
+            raise ConnectorError(source_file, None, "json_parse", "expected a JSON object: the file is not valid JSON")
+        connection.execute("create or replace temp table document as select doc::json as doc from document")
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def _require_shape(connection: duckdb.DuckDBPyConnection, source_file: str, key: str, expected: str,
+                   unidentified: str) -> None:
+    kind, keys = connection.execute(
+        "select json_type(doc), case when json_type(doc) = 'OBJECT' then json_keys(doc) end from document").fetchall()[0]
+    if kind != "OBJECT" or key not in (keys or []):
+        found = f"an object with keys {keys}" if kind == "OBJECT" else f"a JSON {str(kind).lower()}"
+        raise ConnectorError(source_file, None, "wrong_shape", f"{expected}; found {found}")
+    kind, bad = connection.execute(
+        f"select json_type(doc->'{key}'), (select count(*) from (select unnest(json_extract(doc, '$.{key}[*]')) as item) "
+        f"where json_type(item) <> 'OBJECT' or ({unidentified})) from document").fetchall()[0]
+    if kind != "ARRAY" or bad:
+        found = f"{key} is a JSON {str(kind).lower()}" if kind != "ARRAY" else f"{bad} of its {key} lack their id"
+        raise ConnectorError(source_file, None, "wrong_shape", f"{expected}; found {found}")
+
+
+def _names(connection: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    rows = connection.execute(f"select name from {table} where name is not null group by name order by min(seen)").fetchall()
+    return [r[0] for r in rows]
+
+
+def _require_unique(columns: list[str], source_file: str) -> None:
+    shared = sorted({c for c in columns if columns.count(c) > 1})
+    if shared:
+        raise ConnectorError(source_file, None, "header",
+                             f"hidden field(s) or question ref(s) {shared} clash with other columns; expected unique names")
+
+
+def _pivot(hidden: list[str], answers: list[str]) -> str:
+    fixed = ", ".join(f"{expression} as {quote_identifier(name)}" for name, expression in _FIXED.items())
+    n_hidden = len(hidden)
+    pivots = [f"(select max(value) filter (where name = ${i + 1}) from hidden h where h.source_row = i.source_row)"
+              for i in range(n_hidden)]
+    pivots += [f"(select max(value) filter (where name = ${n_hidden + i + 1}) from answers a where a.source_row = i.source_row)"
+               for i in range(len(answers))]
+    columns = ", ".join([fixed, *(f"{p} as c{i}" for i, p in enumerate(pivots))])
+    return f"select source_row, {columns} from items i order by source_row"
+
+
+def _without_partial(data: pa.Table, rows: np.ndarray, raw: pa.ChunkedArray,
+                     rejects: list[RowReject]) -> tuple[pa.Table, np.ndarray]:
+    kind, submitted = data.column("response_type"), data.column("submitted_at")
+    partial = pc.or_(pc.fill_null(pc.is_in(kind, value_set=pa.array(["partial", "started"])), False),
+                     pc.fill_null(pc.equal(submitted, ""), True)).combine_chunks()
+    if not pc.any(partial).as_py():
+        return data, rows
+    mask = partial.to_numpy(zero_copy_only=False)
+    for row, text, k in zip(rows[mask], pc.filter(raw, partial).to_pylist(), pc.filter(kind, partial).to_pylist()):
+        rejects.append(RowReject(int(row), "typeform_partial",
+                                 f"response_type is {k!r} and submitted_at is empty: a response left before the end "
+                                 "(set include_partial: true to keep partial responses)", text))
+    return data.filter(pc.invert(partial)), rows[~mask]
+
+
+def _chunks(data: pa.Table, rows: np.ndarray):
+    offset = 0
+    for batch in data.to_batches():
+        yield batch, rows[offset:offset + batch.num_rows]
+        offset += batch.num_rows
+
+
+def _schema(columns: list[str]) -> pa.Schema:
+    return pa.schema([*(pa.field(c, pa.string()) for c in columns), pa.field("source_file", pa.string()),
+                      pa.field("source_row", pa.int64())])

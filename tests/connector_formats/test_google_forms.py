@@ -1,0 +1,102 @@
+"""Google Forms connector on the two exports a form owner really gets: the Forms download (every field
+quoted, ``2024/03/18 9:02:11 AM GMT+1``, checkbox answers joined by ``;``) and the linked Sheet's CSV
+(``3/18/2024 9:02:11``, joined by ``, ``, quotes only where needed). No id column: a content hash."""
+
+from __future__ import annotations
+
+import json
+import pytest
+
+from connector_testkit import SAMPLES, error_of, read_all
+from connectors import LINEAGE_FIELDS
+
+DOWNLOAD = SAMPLES / "google_forms_download.csv"
+SHEET = SAMPLES / "google_forms_sheet.csv"
+FEATURES = "Which Acme features do you use?"
+OPTIONS = {"multi_select": [FEATURES]}
+COLUMNS = ["Timestamp", "Email Address", "How likely are you to recommend Acme to a friend or colleague?", FEATURES,
+           "Company", "How satisfied are you with onboarding?", "Anything else you would like to tell us?",
+           "response_hash"]
+
+
+@pytest.mark.parametrize("sample", [DOWNLOAD, SHEET])
+def test_columns_are_the_question_titles_and_the_added_hash(sample):
+    got = read_all("google_forms_csv", sample, options=OPTIONS)
+
+    assert got.columns == COLUMNS
+    assert got.batches[0].schema.names == [*COLUMNS, *LINEAGE_FIELDS]
+    assert got.column("source_row") == [1, 2, 3, 4, 5] and got.rejects == []
+
+
+def test_timestamps_stay_as_the_tool_wrote_them():
+    assert read_all("google_forms_csv", DOWNLOAD).column("Timestamp")[::2] == [
+        "2024/03/18 9:02:11 AM GMT+1", "2024/03/19 12:05:59 AM GMT+1", "2024/04/02 10:15:42 AM GMT+2"]
+    assert read_all("google_forms_csv", SHEET).column("Timestamp")[::2] == [
+        "3/18/2024 9:02:11", "3/19/2024 0:05:59", "4/2/2024 10:15:42"]
+
+
+@pytest.mark.parametrize("sample", [DOWNLOAD, SHEET])
+def test_checkbox_answers_become_the_same_json_lists_from_either_export(sample):
+    features = read_all("google_forms_csv", sample, options=OPTIONS).column(FEATURES)
+
+    assert [json.loads(v) if v else v for v in features] == [
+        ["Dashboards", "Alerts", "Public API"], ["Dashboards"],
+        ["Alerts", "Exports to Sheets", "Something for our auditors"], "", ["Public API"]]
+
+
+def test_free_text_with_the_separator_is_not_split():
+    got = read_all("google_forms_csv", DOWNLOAD, options=OPTIONS)
+
+    assert got.column("Anything else you would like to tell us?")[:2] == [
+        "Love the new dashboards; alerts could be louder.",
+        'Setup took three calls.\nThe second engineer fixed it, "finally".']
+
+
+def test_response_hash_is_deterministic_and_ignores_a_question_added_later(tmp_path):
+    first = read_all("google_forms_csv", DOWNLOAD, options=OPTIONS).column("response_hash")
+    assert first == read_all("google_forms_csv", DOWNLOAD, options=OPTIONS).column("response_hash")
+    assert len(set(first)) == 5 and all(len(h) == 32 for h in first)
+
+    lines = DOWNLOAD.read_bytes().decode().split("\r\n")
+    widened = [lines[0] + ',"Which plan are you on?"'] + [line + ',""' for line in lines[1:3]]
+    path = tmp_path / "next_download.csv"
+    path.write_text("\r\n".join(widened) + "\r\n", encoding="utf-8")
+
+    assert read_all("google_forms_csv", path, options=OPTIONS).column("response_hash") == first[:2]
+
+
+def test_separator_may_be_given():
+    got = read_all("google_forms_csv", SHEET, options={"multi_select": [FEATURES], "separator": ";"})
+
+    assert got.column(FEATURES)[0] == '["Dashboards, Alerts, Public API"]'
+
+
+def test_a_surveymonkey_file_is_not_google_forms():
+    error = error_of("google_forms_csv", SAMPLES / "surveymonkey.csv")
+
+    assert (error.rule, error.source_file) == ("not_google_forms", "surveymonkey.csv")
+    assert "Timestamp" in error.detail and "'Respondent ID'" in error.detail
+
+
+def test_a_timestamp_of_neither_layout_is_refused(tmp_path):
+    path = tmp_path / "responses.csv"
+    path.write_text("Timestamp,Q\n2024-03-18T09:02:11Z,a\n", encoding="utf-8")
+
+    error = error_of("google_forms_csv", path)
+
+    assert error.rule == "not_google_forms" and "2024-03-18T09:02:11Z" in error.detail
+
+
+def test_multi_select_must_name_columns_of_the_file():
+    error = error_of("google_forms_csv", DOWNLOAD, options={"multi_select": ["Features"]})
+
+    assert error.rule == "options" and "Features" in error.detail
+
+
+def test_a_localised_form_names_its_timestamp_column(tmp_path):
+    path = tmp_path / "respuestas.csv"
+    path.write_text('"Marca temporal","¿Qué usa?"\n"2024/03/18 9:02:11 AM GMT+1","A;B"\n', encoding="utf-8")
+
+    got = read_all("google_forms_csv", path, options={"timestamp_column": "Marca temporal", "multi_select": ["¿Qué usa?"]})
+
+    assert got.column("¿Qué usa?") == ['["A","B"]']
