@@ -10,17 +10,17 @@ unanswered cell stays empty. The work is one DuckDB statement over the whole Arr
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
-from pathlib import Path
-
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from connectors import csv
-from connectors.base import BATCH_ROWS, LINEAGE_FIELDS, ConnectorError, FileRead
+from connectors.base import BATCH_ROWS, LINEAGE_FIELDS, ConnectorError, FileRead, check_reserved
 
-__all__ = ["open_csv", "multi_select_columns", "as_json_lists", "quote_identifier", "read_table", "batches_of"]
+__all__ = ["open_csv", "multi_select_columns", "as_json_lists", "quote_identifier", "read_table", "batches_of", "lineage_table"]
 
 
 def quote_identifier(name: str) -> str:
@@ -82,3 +82,11 @@ def read_table(read: FileRead) -> pa.Table:
 def batches_of(table: pa.Table) -> Iterator[pa.RecordBatch]:
     """A table that already carries its lineage columns, as batches."""
     yield from table.to_batches(max_chunksize=BATCH_ROWS)
+
+
+def lineage_table(data: pa.Table, rows: np.ndarray, source_file: str) -> pa.Table:
+    """Text columns plus ``source_file`` and ``source_row`` (the given record numbers)."""
+    check_reserved(data.schema.names, source_file)
+    data = data.cast(pa.schema([pa.field(n, pa.string()) for n in data.schema.names]))
+    return (data.append_column(LINEAGE_FIELDS[0], pa.repeat(pa.scalar(source_file, pa.string()), data.num_rows))
+            .append_column(pa.field(LINEAGE_FIELDS[1], pa.int64()), pa.array(rows, pa.int64())))

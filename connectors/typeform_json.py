@@ -31,9 +31,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from connectors._json_reader import check_json_file, explain_error
-from connectors._lists import batches_of, quote_identifier
-from connectors.base import ConnectorError, FileRead, RowReject, with_lineage
+from connectors._json_document import open_document, require_shape
+from connectors._json_reader import explain_error
+from connectors._lists import batches_of, lineage_table, quote_identifier
+from connectors.base import ConnectorError, FileRead, RowReject
 
 __all__ = ["read", "EXPECTED"]
 
@@ -82,7 +83,7 @@ def read(path: Path, source_file: str, encoding: str | None, options: dict[str, 
         raise ConnectorError(source_file, None, "options", f"include_partial is {include_partial!r}, expected true or false")
     connection = open_document(path, source_file, encoding)
     try:
-        _require_shape(connection, source_file, "items", EXPECTED,
+        require_shape(connection, source_file, "items", EXPECTED,
                        "item->>'response_id' is null and item->>'token' is null")
         for statement in (_ITEMS, _ANSWERS, _HIDDEN):
             connection.execute(statement)
@@ -101,40 +102,7 @@ def read(path: Path, source_file: str, encoding: str | None, options: dict[str, 
     rejects: list[RowReject] = []
     if not include_partial:
         data, rows = _without_partial(data, rows, raw, rejects)
-    return FileRead(columns, batches_of(pa.Table.from_batches([with_lineage(b, source_file, r) for b, r in
-                                                                _chunks(data, rows)], schema=_schema(columns))),
-                    rejects)
-
-
-def open_document(path: Path, source_file: str, encoding: str | None) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB holding the file as one JSON value in ``document(doc)``; refuses non-JSON."""
-    check_json_file(path, source_file, encoding, "a JSON object")
-    connection = duckdb.connect(config={"threads": 1})
-    try:
-        connection.execute("create temp table document as select content as doc from read_text(?)", [str(path)])
-        valid = connection.execute("select json_valid(doc) from document").fetchall()[0][0]
-        if not valid:
-            raise ConnectorError(source_file, None, "json_parse", "expected a JSON object: the file is not valid JSON")
-        connection.execute("create or replace temp table document as select doc::json as doc from document")
-    except BaseException:
-        connection.close()
-        raise
-    return connection
-
-
-def _require_shape(connection: duckdb.DuckDBPyConnection, source_file: str, key: str, expected: str,
-                   unidentified: str) -> None:
-    kind, keys = connection.execute(
-        "select json_type(doc), case when json_type(doc) = 'OBJECT' then json_keys(doc) end from document").fetchall()[0]
-    if kind != "OBJECT" or key not in (keys or []):
-        found = f"an object with keys {keys}" if kind == "OBJECT" else f"a JSON {str(kind).lower()}"
-        raise ConnectorError(source_file, None, "wrong_shape", f"{expected}; found {found}")
-    kind, bad = connection.execute(
-        f"select json_type(doc->'{key}'), (select count(*) from (select unnest(json_extract(doc, '$.{key}[*]')) as item) "
-        f"where json_type(item) <> 'OBJECT' or ({unidentified})) from document").fetchall()[0]
-    if kind != "ARRAY" or bad:
-        found = f"{key} is a JSON {str(kind).lower()}" if kind != "ARRAY" else f"{bad} of its {key} lack their id"
-        raise ConnectorError(source_file, None, "wrong_shape", f"{expected}; found {found}")
+    return FileRead(columns, batches_of(lineage_table(data, rows, source_file)), rejects)
 
 
 def _names(connection: duckdb.DuckDBPyConnection, table: str) -> list[str]:
@@ -173,15 +141,3 @@ def _without_partial(data: pa.Table, rows: np.ndarray, raw: pa.ChunkedArray,
                                  f"response_type is {k!r} and submitted_at is empty: a response left before the end "
                                  "(set include_partial: true to keep partial responses)", text))
     return data.filter(pc.invert(partial)), rows[~mask]
-
-
-def _chunks(data: pa.Table, rows: np.ndarray):
-    offset = 0
-    for batch in data.to_batches():
-        yield batch, rows[offset:offset + batch.num_rows]
-        offset += batch.num_rows
-
-
-def _schema(columns: list[str]) -> pa.Schema:
-    return pa.schema([*(pa.field(c, pa.string()) for c in columns), pa.field("source_file", pa.string()),
-                      pa.field("source_row", pa.int64())])
