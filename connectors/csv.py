@@ -21,18 +21,23 @@ import pyarrow.csv as pacsv
 from connectors.base import (BATCH_ROWS, ConnectorError, FileRead, RowReject, check_reserved, reject_binary,
                              sniff_encoding, with_lineage)
 
-__all__ = ["read", "read_head", "complete_last_line", "explain_error", "record_numbers", "require_closed_quotes"]
+__all__ = ["read", "read_source", "read_head", "complete_last_line", "explain_error", "record_numbers", "require_closed_quotes"]
 
 
 def read(path: Path, source_file: str, encoding: str | None, options: dict[str, Any]) -> FileRead:
     head = read_head(path, source_file)
     encoding = sniff_encoding(head, encoding)
     reject_binary(head, source_file, "delimited text (CSV)", encoding)
+    return read_source(complete_last_line(path, head, encoding), path, source_file, encoding, options)
+
+
+def read_source(source: Path | pa.BufferReader, path: Path, source_file: str, encoding: str,
+                options: dict[str, Any]) -> FileRead:
+    """Read ``source`` (the file, or the part of it that holds the records) as ``read`` does."""
     read_options = pacsv.ReadOptions(encoding=encoding, skip_rows=int(options.get("skip_rows", 0)),
                                      use_threads=False)  # single-threaded: malformed records keep their numbers
     parse_options = dict(delimiter=options.get("delimiter", ","), quote_char=options.get("quote_char", '"'),
                          newlines_in_values=True)
-    source = complete_last_line(path, head, encoding)
     columns = _header(source, source_file, read_options, parse_options)
     check_reserved(columns, source_file)
     rejects: list[RowReject] = []
