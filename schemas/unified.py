@@ -24,6 +24,7 @@ __all__ = [
     "ACCOUNTS",
     "ACCOUNT_ALIASES",
     "ACCOUNT_MENTIONS",
+    "ACCOUNT_CHANGES",
     "STAGED_FEEDBACK",
     "LOADED_FEEDBACK",
     "REJECTS",
@@ -212,6 +213,26 @@ ACCOUNT_ALIASES = Table(
         Column("account_id", pa.string(), "Account the alias resolves to.", False),
         Column("match_method", pa.string(), "crm_id, domain, exact_name, fuzzy_name or override.", False),
         Column("confidence", pa.float64(), "0-1 confidence of the match.", False),
+        Column("evidence", pa.string(), "Why the alias belongs to the account, as `silobridge accounts explain` prints it."),
+    ),
+)
+
+ACCOUNT_CHANGES = Table(
+    schema="core",
+    name="account_changes",
+    grain="One row per run, previous account and account that some of its mentions moved to.",
+    description="Merges and splits of accounts between resolutions, so saved queries on an account_id are not "
+                "silently broken: 'merge' when the previous account is gone (absorbed), 'split' when it remains "
+                "without the moved mentions.",
+    published=True,
+    columns=(
+        Column("run_id", pa.string(), "Run whose resolution made the change.", False),
+        Column("changed_at", UTC_TIMESTAMP, "When.", False),
+        Column("change_kind", pa.string(), "merge or split.", False),
+        Column("previous_account_id", pa.string(), "The account the mentions belonged to.", False),
+        Column("account_id", pa.string(), "The account they belong to now.", False),
+        Column("n_mentions", pa.int64(), "Distinct mentions that moved.", False),
+        Column("n_responses", pa.int64(), "Responses of those mentions.", False),
     ),
 )
 
@@ -233,6 +254,7 @@ ACCOUNT_MENTIONS = Table(
         Column("account_id", pa.string(), "Resolved account."),
         Column("match_method", pa.string(), "Strongest evidence that put the mention in its account."),
         Column("confidence", pa.float64(), "0-1 confidence of that evidence."),
+        Column("evidence", pa.string(), "That evidence in words (CRM id, domain, name, fuzzy match or override)."),
     ),
 )
 
@@ -349,6 +371,7 @@ VALIDATIONS = Table(
     ),
 )
 
-PUBLISHED_TABLES = (FEEDBACK, FEEDBACK_SCORES, ACCOUNTS, ACCOUNT_ALIASES)
-PIPELINE_TABLES = (LOADED_FEEDBACK, FEEDBACK_SCORES, ACCOUNTS, ACCOUNT_ALIASES, ACCOUNT_MENTIONS, REJECTS, RUNS, FILES,
+PUBLISHED_TABLES = (FEEDBACK, FEEDBACK_SCORES, ACCOUNTS, ACCOUNT_ALIASES, ACCOUNT_CHANGES)
+PIPELINE_TABLES = (LOADED_FEEDBACK, FEEDBACK_SCORES, ACCOUNTS, ACCOUNT_ALIASES, ACCOUNT_MENTIONS, ACCOUNT_CHANGES,
+                   REJECTS, RUNS, FILES,
                    VALIDATIONS)

@@ -1,63 +1,41 @@
 """Account resolution: every mention of a customer, across all silos, to one account.
 
-Stages, each named: **normalise** (names, domains, CRM ids), **block** (mentions that share a key:
-CRM id, corporate e-mail domain or normalised name), **cluster** (connected components of those
-links) and **label** (a stable id, a display name, and the evidence behind each mention).
+Stages, each named and each a SQL file under ``accounts/sql``: **normalise** (names across languages,
+domains, CRM ids), **anchor** (each CRM record is an account; a domain joins the CRM record that clearly
+dominates it, a name the CRM record or domain that clearly dominates it), **compare** (names that no
+stronger evidence places are matched fuzzily, blocked by a deletion neighbourhood), **cluster** (each
+mention takes exactly one anchor, strongest evidence first, so weak links never chain two customers),
+**overrides** and **label** (stable ids, a display name, the evidence behind each mention).
 
 The same function serves the pipeline and ``silobridge accounts resolve``.
 
->>> import duckdb
 >>> from warehouse.db import connect
 >>> con = connect(":memory:")
 >>> _ = con.execute("create table m as select * from (values "
 ...     "('1', 'crm', 'ACME Corp.', null, '0015g00000Xyz12'), "
 ...     "('2', 'service', 'acme corporation', 'acme.com', null), "
-...     "('3', 'product', 'Initech', 'acme.com', '0015g00000Xyz12AAB')) "
+...     "('3', 'product', 'Acme Corpp', null, null)) "
 ...     "t(mention_id, source, account_name, email_domain, crm_id)")
 >>> out = resolve_mentions(con, "select *, 1 as weight from m")
->>> len(set(out.column("account_id").to_pylist()))
-1
+>>> len(set(out.column("account_id").to_pylist())), sorted(out.column("match_method").to_pylist())
+(1, ['crm_id', 'domain', 'fuzzy_name'])
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
 import duckdb
-import numpy as np
 import pyarrow as pa
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
-from warehouse.db import run_sql, scalar
+from warehouse.accounts.overrides import Overrides
+from warehouse.accounts.settings import ResolverSettings
+from warehouse.db import run_sql
 
-__all__ = ["DomainEvidence", "EvidenceConfidence", "resolve_mentions", "free_email_domains", "legal_suffix_pattern",
-           "register_free_domains", "build_accounts"]
+__all__ = ["resolve_mentions", "free_email_domains", "legal_suffix_pattern", "register_free_domains"]
 
-
-@dataclass(frozen=True)
-class DomainEvidence:
-    """When an e-mail domain counts as evidence of one company.
-
-    Free-mail lists are never complete (hotmail.es, a regional ISP, a shared host). A domain is trusted
-    only where its mentions agree on the company: its most common normalised name carries at least
-    ``min_top_name_share`` of the domain's responses, or it is seen with at most ``max_names_any_share``
-    names. A domain used by many unrelated companies would otherwise chain them into one account.
-    """
-
-    min_top_name_share: float = 0.5
-    max_names_any_share: int = 2
-
-
-@dataclass(frozen=True)
-class EvidenceConfidence:
-    """How far each kind of evidence is trusted, strongest first."""
-
-    crm_id: float = 1.0
-    domain: float = 0.95
-    exact_name: float = 0.9
+_STAGES = ("normalise_mentions", "anchor_mentions", "match_fuzzy_names", "label_mentions")
 
 
 def _data_lines(name: str) -> list[str]:
@@ -72,128 +50,56 @@ def free_email_domains() -> tuple[str, ...]:
 
 @cache
 def legal_suffix_pattern() -> str:
-    """A regular expression matching trailing legal-form words of a normalised name."""
+    """A regular expression matching trailing legal-form words of a cleaned name."""
     suffixes = sorted(_data_lines("legal_suffixes.txt"), key=len, reverse=True)
     return "( (and )?(" + "|".join(s.replace(" ", r"\s") for s in suffixes) + "))+$"  # "GmbH & Co. KG"
 
 
 def register_free_domains(connection: duckdb.DuckDBPyConnection) -> None:
-    connection.execute("create or replace temp table resolver_free_domains as select unnest($d) as domain",
+    connection.execute("create or replace temp table resolver_free_domains as select unnest($d::varchar[]) as domain",
                        {"d": list(free_email_domains())})
 
 
-_NORMALISE = r"""
-create or replace temp table resolver_nodes as
-with named as (
-    select *,
-        trim(regexp_replace(regexp_replace(replace(lower(strip_accents(account_name)), '&', ' and '),
-                                           '[^\p{L}\p{N}]+', ' ', 'g'), '^the ', '')) as cleaned
-    from ({mentions})
-)
-select
-    (row_number() over () - 1)::bigint as node,
-    mention_id, account_name, coalesce(weight, 1) as weight,
-    nullif(coalesce(nullif(trim(regexp_replace(cleaned, $suffixes, '')), ''), cleaned), '') as name_key,
-    case when lower(email_domain) not in (select domain from resolver_free_domains) then lower(email_domain) end
-        as domain_key,
-    sb_crm_key(nullif(trim(crm_id), '')) as crm_key
-from named
-"""
-
-# Domains whose mentions disagree on the company are not evidence (see DomainEvidence).
-_DISTRUST_SHARED_DOMAINS = """
-update resolver_nodes set domain_key = null
-where domain_key in (
-    select domain_key from (
-        select domain_key, name_key, sum(weight) as w from resolver_nodes
-        where domain_key is not null and name_key is not null group by all
-    )
-    group by domain_key
-    having count(*) > $max_names and max(w) / sum(w) < $min_share
-)
-"""
-
-# Star edges: every mention is linked to the first mention sharing its key, so cost stays linear.
-_BLOCK = """
-select node, min(node) over (partition by crm_key) as root from resolver_nodes where crm_key is not null
-union all
-select node, min(node) over (partition by domain_key) from resolver_nodes where domain_key is not null
-union all
-select node, min(node) over (partition by name_key) from resolver_nodes where name_key is not null
-"""
-
-_LABEL = """
-create or replace temp table resolved_mentions as
-with clustered as (
-    select n.*, c.cluster,
-        case when crm_key is not null then '1crm:' || crm_key
-             when domain_key is not null then '2domain:' || domain_key
-             when name_key is not null then '3name:' || name_key end as anchor
-    from resolver_nodes n join resolver_clusters c using (node)
-),
-labelled as (
-    select cluster,
-        'acc_' || left(sha256(min(anchor)), 16) as account_id,
-        arg_max(account_name, (crm_key is not null, weight, account_name)) as account_name
-    from clustered where anchor is not null
-    group by cluster
-)
-select
-    c.mention_id,
-    l.account_id,
-    l.account_name,
-    case when c.crm_key is not null then 'crm_id' when c.domain_key is not null then 'domain'
-         when c.name_key is not null then 'exact_name' end as match_method,
-    case when c.crm_key is not null then $crm_id when c.domain_key is not null then $domain
-         when c.name_key is not null then $exact_name end as confidence
-from clustered c left join labelled l using (cluster)
-"""
+def _parameters(settings: ResolverSettings) -> dict[str, object]:
+    c, s, f = settings.confidence, settings.shares, settings.fuzzy
+    return {
+        "legal_forms": legal_suffix_pattern(),
+        "max_names": settings.domains.max_names_any_share, "min_share": settings.domains.min_top_name_share,
+        "domain_crm_share": s.domain_to_crm, "domain_name_share": s.domain_to_name,
+        "name_anchor_share": s.name_to_anchor,
+        "min_length": f.min_length, "max_edits": f.max_edits, "min_similarity": f.min_similarity,
+        "min_target_weight": f.min_target_weight,
+        "conf_override": c.override, "conf_crm_id": c.crm_id, "conf_domain": c.domain, "conf_exact_name": c.exact_name,
+        "conf_fuzzy_name": c.fuzzy_name,
+    }
 
 
-def _cluster(connection: duckdb.DuckDBPyConnection) -> None:
-    n_nodes = scalar(connection, "select count(*) from resolver_nodes")
-    edges = connection.sql(_BLOCK).to_arrow_table()  # Arrow, not fetchnumpy(): that would import pandas
-    nodes = edges.column("node").to_numpy().astype(np.int64)
-    roots = edges.column("root").to_numpy().astype(np.int64)
-    graph = coo_matrix((np.ones(len(nodes), dtype=np.int8), (nodes, roots)), shape=(n_nodes, n_nodes))
-    _, labels = connected_components(graph, directed=False)
-    clusters = pa.table({"node": np.arange(n_nodes, dtype=np.int64), "cluster": labels.astype(np.int64)})
-    connection.register("resolver_cluster_labels", clusters)
-    connection.execute("create or replace temp table resolver_clusters as select * from resolver_cluster_labels")
-    connection.unregister("resolver_cluster_labels")
+def _register_previous(connection: duckdb.DuckDBPyConnection, previous_sql: str | None) -> None:
+    source = previous_sql or "select null::varchar as mention_id, null::varchar as account_id where false"
+    connection.execute(f"create or replace temp table resolver_previous as "
+                       f"select mention_id::varchar as mention_id, account_id from ({source})")
 
 
 def resolve_mentions(connection: duckdb.DuckDBPyConnection, mentions_sql: str,
-                     confidence: EvidenceConfidence = EvidenceConfidence(),
-                     domains: DomainEvidence = DomainEvidence()) -> pa.Table:
+                     settings: ResolverSettings = ResolverSettings(), overrides: Overrides | None = None,
+                     previous_sql: str | None = None) -> pa.Table:
     """Resolve mentions to accounts.
 
-    ``mentions_sql`` selects ``mention_id, source, account_name, email_domain, crm_id, weight``; the
-    result has ``mention_id, account_id, account_name, match_method, confidence`` (also left in the
-    temp table ``resolved_mentions``). A mention with no usable evidence gets no account.
+    ``mentions_sql`` selects ``mention_id, source, account_name, email_domain, crm_id, weight``;
+    ``previous_sql`` (optional) selects ``mention_id, account_id`` of the last resolution, whose ids are
+    kept where the evidence still holds. The result has ``mention_id, account_id, account_name,
+    match_method, confidence, evidence``, one row per mention in no particular order (also left in the temp table
+    ``resolved_mentions``; merges and splits since ``previous_sql`` in ``resolver_changes``). A mention
+    with no usable evidence gets no account.
     """
+    run_sql(connection, "accounts/sql/create_resolver_macros.sql")
     register_free_domains(connection)
-    connection.execute(_NORMALISE.replace("{mentions}", mentions_sql), {"suffixes": legal_suffix_pattern()})
-    connection.execute(_DISTRUST_SHARED_DOMAINS, {"max_names": domains.max_names_any_share,
-                                                  "min_share": domains.min_top_name_share})
-    _cluster(connection)
-    connection.execute(_LABEL, {"crm_id": confidence.crm_id, "domain": confidence.domain,
-                                "exact_name": confidence.exact_name})
+    connection.execute(f"create or replace temp table resolver_input as select * from ({mentions_sql})")
+    _register_previous(connection, previous_sql)
+    params = _parameters(settings)
+    for stage in _STAGES:
+        run_sql(connection, f"accounts/sql/{stage}.sql", params)
+    (overrides or Overrides()).register(connection)
+    run_sql(connection, "accounts/sql/apply_overrides.sql", params)
+    run_sql(connection, "accounts/sql/assign_account_ids.sql", params)
     return connection.sql("select * from resolved_mentions").to_arrow_table()
-
-
-def build_accounts(connection: duckdb.DuckDBPyConnection) -> int:
-    """Rebuild mentions, accounts and aliases in the pipeline database; returns the number of accounts."""
-    connection.begin()
-    try:
-        run_sql(connection, "accounts/sql/collect_account_mentions.sql")
-        resolve_mentions(connection, "select mention_key as mention_id, source, account_name_raw as account_name, "
-                                     "email_domain, crm_id, n_responses as weight from core.account_mentions")
-        confidence = EvidenceConfidence()
-        for step in ("apply_resolution", "build_accounts", "build_account_aliases"):
-            run_sql(connection, f"accounts/sql/{step}.sql", {"domain": confidence.domain, "crm_id": confidence.crm_id})
-        connection.commit()
-    except BaseException:
-        connection.rollback()
-        raise
-    return scalar(connection, "select count(*) from core.accounts")

@@ -1,0 +1,32 @@
+"""Account resolution in the pipeline database: mentions, accounts, aliases and the changes between runs."""
+
+from __future__ import annotations
+
+import duckdb
+
+from warehouse.accounts.overrides import Overrides
+from warehouse.accounts.resolve import resolve_mentions
+from warehouse.accounts.settings import ResolverSettings
+from warehouse.db import run_sql, scalar
+
+__all__ = ["build_accounts"]
+
+_MENTIONS = ("select mention_key as mention_id, source, account_name_raw as account_name, email_domain, crm_id, "
+             "n_responses as weight from core.account_mentions")
+
+
+def build_accounts(connection: duckdb.DuckDBPyConnection, run_id: str = "manual",
+                   overrides: Overrides | None = None, settings: ResolverSettings = ResolverSettings()) -> int:
+    """Rebuild mentions, accounts and aliases, keeping last run's ids; returns the number of accounts."""
+    connection.begin()
+    try:
+        run_sql(connection, "accounts/sql/collect_account_mentions.sql")
+        resolve_mentions(connection, _MENTIONS, settings, overrides, previous_sql="select * from previous_account_mentions")
+        params = {"run_id": run_id, "conf_domain": settings.confidence.domain}
+        for step in ("apply_resolution", "build_accounts", "build_account_aliases"):
+            run_sql(connection, f"accounts/sql/{step}.sql", params)
+        connection.commit()
+    except BaseException:
+        connection.rollback()
+        raise
+    return scalar(connection, "select count(*) from core.accounts")

@@ -1,0 +1,81 @@
+"""Typed settings of account resolution: every threshold named, in one place.
+
+>>> ResolverSettings().fuzzy.max_edits
+1
+>>> ResolverSettings(fuzzy=FuzzyNameMatch(min_length=6)).fuzzy.min_length
+6
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = ["AnchorShare", "DomainEvidence", "EvidenceConfidence", "FuzzyNameMatch", "ResolverSettings"]
+
+
+@dataclass(frozen=True)
+class EvidenceConfidence:
+    """How far each kind of evidence is trusted, strongest first (``confidence`` of a mention and alias)."""
+
+    override: float = 1.0
+    crm_id: float = 1.0
+    domain: float = 0.95
+    exact_name: float = 0.9
+    fuzzy_name: float = 0.8  # scaled by the pair's Jaro-Winkler similarity
+
+
+@dataclass(frozen=True)
+class DomainEvidence:
+    """When an e-mail domain counts as evidence of one company.
+
+    Free-mail lists are never complete (hotmail.es, a regional ISP, a shared host). A domain is trusted
+    only where its mentions agree on the company: its most common normalised name carries at least
+    ``min_top_name_share`` of the domain's responses, or it is seen with at most ``max_names_any_share``
+    names. A domain used by many unrelated companies would otherwise chain them into one account.
+    """
+
+    min_top_name_share: float = 0.5
+    max_names_any_share: int = 2
+
+
+@dataclass(frozen=True)
+class AnchorShare:
+    """How clearly a weaker key must point at one stronger account before it joins it.
+
+    A domain joins the CRM record that carries at least ``domain_to_crm`` of the weight of its mentions
+    that have a CRM id; a domain seen with no CRM id follows the name that carries ``domain_to_name`` of
+    its named mentions; a name joins the CRM record or domain that carries at least ``name_to_anchor`` of
+    the weight of its mentions that have one. Below that the key is ambiguous (two customers share it)
+    and links nothing: a false merge is worse than a missed one.
+    """
+
+    domain_to_crm: float = 0.8
+    domain_to_name: float = 0.6
+    name_to_anchor: float = 0.8
+
+
+@dataclass(frozen=True)
+class FuzzyNameMatch:
+    """Fuzzy matching of a name that no stronger evidence places (typos, swapped letters, transliterations).
+
+    Blocking: candidates share a string after deleting at most one character from each side (a deletion
+    neighbourhood, joined in DuckDB), so cost grows with the number of names, not its square. A candidate
+    is kept when the Damerau-Levenshtein distance of the normalised names is at most ``max_edits`` and
+    their Jaro-Winkler similarity at least ``min_similarity``; spellings shorter than ``min_length``
+    characters (legal form included) are never matched fuzzily. A name is only joined to an account when every best candidate points at
+    the same account (no tie between two customers), and only to names seen at least
+    ``min_target_weight`` times or placed by stronger evidence.
+    """
+
+    max_edits: int = 1
+    min_similarity: float = 0.88
+    min_length: int = 5
+    min_target_weight: int = 2
+
+
+@dataclass(frozen=True)
+class ResolverSettings:
+    confidence: EvidenceConfidence = field(default_factory=EvidenceConfidence)
+    domains: DomainEvidence = field(default_factory=DomainEvidence)
+    shares: AnchorShare = field(default_factory=AnchorShare)
+    fuzzy: FuzzyNameMatch = field(default_factory=FuzzyNameMatch)

@@ -1,0 +1,68 @@
+-- Stage "anchor": every key points at one account anchor, strongest evidence first, never at two.
+-- A CRM record is an anchor. A domain joins the CRM record that clearly dominates its mentions with a
+-- CRM id, and links nothing when CRM records share it. A name then joins the anchor that clearly
+-- dominates its mentions. "Clearly" is AnchorShare; below it a key is ambiguous and links nothing.
+create or replace temp table resolver_name_crm as
+with votes as (
+    select name_key, crm_key, sum(weight) as w from resolver_nodes
+    where name_key is not null and crm_key is not null group by all
+)
+select name_key, arg_max(crm_key, (w, crm_key)) as crm_key, max(w) / sum(w) as share
+from votes group by name_key;
+
+-- A domain no CRM id was seen with follows the name its mentions agree on: to that name's CRM record, or
+-- it is an account of that name (so a company's second domain and its name-only mentions meet there).
+create or replace temp table resolver_domain_anchors as
+with crm_votes as (
+    select domain_key, crm_key, sum(weight) as w from resolver_nodes
+    where domain_key is not null and crm_key is not null group by all
+),
+crm_ranked as (
+    select domain_key, arg_max(crm_key, (w, crm_key)) as crm_key, max(w) / sum(w) as share
+    from crm_votes group by domain_key
+),
+name_votes as (
+    select domain_key, name_key, sum(weight) as w from resolver_nodes
+    where domain_key is not null and name_key is not null group by all
+),
+name_ranked as (
+    select domain_key, arg_max(name_key, (w, name_key)) as name_key, max(w) / sum(w) as share
+    from name_votes group by domain_key
+)
+select d.domain_key,
+    case when c.crm_key is not null then case when c.share >= $domain_crm_share then 'crm:' || c.crm_key end
+         when n.share >= $domain_name_share then
+             case when nc.crm_key is null then 'name:' || n.name_key
+                  when nc.share >= $name_anchor_share then 'crm:' || nc.crm_key
+                  else 'domain:' || d.domain_key end
+         else 'domain:' || d.domain_key end as anchor
+from (select distinct domain_key from resolver_nodes where domain_key is not null) d
+left join crm_ranked c using (domain_key)
+left join name_ranked n using (domain_key)
+left join resolver_name_crm nc on nc.name_key = n.name_key;
+
+create or replace temp table resolver_strong as
+select n.node, n.name_key,
+    case when n.crm_key is not null then 'crm:' || n.crm_key else d.anchor end as anchor,
+    case when n.crm_key is not null then 'crm_id' when d.anchor is not null then 'domain' end as method,
+    n.weight
+from resolver_nodes n left join resolver_domain_anchors d using (domain_key);
+
+create or replace temp table resolver_name_anchors as
+with names as (
+    select name_key, sum(weight) as weight, max(length(name_key)) as len
+    from resolver_nodes where name_key is not null group by name_key
+),
+votes as (
+    select name_key, anchor, sum(weight) as w from resolver_strong
+    where name_key is not null and anchor is not null group by all
+),
+ranked as (
+    select name_key, arg_max(anchor, (w, anchor)) as anchor, max(w) / sum(w) as share, count(*) as n_anchors
+    from votes group by name_key
+)
+select n.name_key, n.weight, n.len,
+    case when r.share >= $name_anchor_share then r.anchor end as anchor,
+    r.anchor is null as is_weak,                    -- no stronger evidence ever seen with this name
+    coalesce(r.n_anchors, 0) as n_anchors
+from names n left join ranked r using (name_key);

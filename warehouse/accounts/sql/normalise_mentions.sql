@@ -1,0 +1,37 @@
+-- Stage "normalise": one row per mention (temp table resolver_input) with its comparison keys
+-- (sb_clean_name, sb_name_key: see create_resolver_macros.sql).
+-- Each distinct spelling and CRM id is normalised once (the text functions cost more than the joins).
+create or replace temp table resolver_spellings as
+select account_name, sb_fold_digraphs(cleaned) as cleaned_key, sb_name_key(cleaned, $legal_forms) as name_key
+from (select account_name, sb_clean_name(account_name) as cleaned
+      from (select distinct account_name from resolver_input where account_name is not null));
+
+create or replace temp table resolver_crm_ids as
+select crm_id, sb_crm_key(nullif(trim(crm_id), '')) as crm_key
+from (select distinct crm_id::varchar as crm_id from resolver_input where crm_id is not null);
+
+create or replace temp table resolver_nodes as
+select
+    (row_number() over () - 1)::bigint as node,
+    i.mention_id::varchar as mention_id,
+    i.account_name,
+    coalesce(i.weight, 1)::double as weight,
+    s.cleaned_key,
+    s.name_key,
+    case when nullif(lower(trim(i.email_domain)), '') not in (select domain from resolver_free_domains)
+         then lower(trim(i.email_domain)) end as domain_key,
+    c.crm_key
+from resolver_input i
+left join resolver_spellings s on s.account_name = i.account_name
+left join resolver_crm_ids c on c.crm_id = i.crm_id::varchar;
+
+-- A domain whose mentions disagree on the company is not evidence (DomainEvidence).
+update resolver_nodes set domain_key = null
+where domain_key in (
+    select domain_key from (
+        select domain_key, name_key, sum(weight) as w from resolver_nodes
+        where domain_key is not null and name_key is not null group by all
+    )
+    group by domain_key
+    having count(*) > $max_names and max(w) / sum(w) < $min_share
+);
