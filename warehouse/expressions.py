@@ -106,5 +106,12 @@ def feedback_id(spec: SourceSpec, p: Params) -> str:
 
 
 def attributes(spec: SourceSpec, p: Params) -> str:
-    pairs = ", ".join(f"{p(c)}, sb_redact({text(c)})" for c in spec.attributes)
+    pairs = ", ".join(f"{p(c)}, {attribute_value(text(c))}" for c in spec.attributes)
     return f"json_object({pairs})"
+
+
+def attribute_value(value: str) -> str:
+    """A multi-select answer (a JSON list, as the survey-tool connectors give it) stays a list; else text."""
+    redacted = f"sb_redact({value})"
+    return (f"case when left({value}, 1) = '[' and json_valid({value}) then json({redacted}) "
+            f"else to_json({redacted}) end")
