@@ -19,117 +19,7 @@ from conftest import query, silobridge
 SAMPLES = Path(__file__).parent / "connector_formats" / "samples"
 UTC = dt.timezone.utc
 
-CSAT_WORDS = "{Very satisfied: 5, Satisfied: 4, Neutral: 3, Dissatisfied: 2, Very dissatisfied: 1}"
-GOOGLE_FORMS_SPEC = """
-name: product_google_forms
-department: product
-survey: Feature feedback (Google Forms)
-format: google_forms_csv
-path: landing/google_forms/*.csv
-id: response_hash                 # added by the connector: the export has no id
-responded_at: {column: Timestamp, format: "%Y/%m/%d %I:%M:%S %p %Z"}   # 2024/03/18 9:02:11 AM GMT+1
-account: {email: Email Address, name: Company}
-topic: Which Acme features do you use?
-comment: Anything else you would like to tell us?
-scores:
-  - {column: "How likely are you to recommend Acme to a friend or colleague?", metric: nps, scale: [0, 10]}
-  - {column: "How satisfied are you with onboarding?", metric: csat, scale: [1, 5], values: CSAT_WORDS}
-attributes: ["Which Acme features do you use?"]
-options: {multi_select: ["Which Acme features do you use?"]}
-""".replace("CSAT_WORDS", CSAT_WORDS)
-GOOGLE_SHEET_SPEC = (GOOGLE_FORMS_SPEC.replace("product_google_forms", "product_google_sheet")
-                     .replace("landing/google_forms/", "landing/google_sheet/")
-                     .replace('format: "%Y/%m/%d %I:%M:%S %p %Z"}', 'format: "%m/%d/%Y %H:%M:%S", timezone: Europe/Berlin}'))
-
-TYPEFORM_JSON_SPEC = """
-name: product_typeform_api
-department: product
-survey: Onboarding survey (Typeform API)
-format: typeform_json
-path: landing/typeform_api/*.json
-id: response_id
-responded_at: submitted_at
-account: {email: email, name: company, crm_id: account_id}      # hidden fields in the form's URL
-topic: features_used
-comment: 01HS5V2KQ8M4Y7D1T3W9XJ6ZBC                             # a question without a custom ref
-scores:
-  - {column: nps_recommend, metric: nps, scale: [0, 10]}
-  - {column: onboarding_csat, metric: csat, scale: [1, 5], values: CSAT_WORDS}
-attributes: [features_used, would_renew]
-max_reject_rate: 0.5
-""".replace("CSAT_WORDS", CSAT_WORDS)
-
-TYPEFORM_CSV_SPEC = """
-name: product_typeform_csv
-department: product
-survey: Onboarding survey (Typeform download)
-format: typeform_csv
-path: landing/typeform_csv/*.csv
-id: "#"
-responded_at: Submit Date (UTC)
-account: {email: email, name: company, crm_id: account_id}
-topic: Which Acme features do you use?
-comment: Anything else you would like to tell us?
-scores:
-  - {column: "How likely are you to recommend Acme to a friend or colleague?", metric: nps, scale: [0, 10]}
-  - {column: "How satisfied were you with onboarding?", metric: csat, scale: [1, 5], values: CSAT_WORDS}
-attributes: ["Which Acme features do you use?", Tags]
-options: {multi_select: ["Which Acme features do you use?"]}
-max_reject_rate: 0.5
-""".replace("CSAT_WORDS", CSAT_WORDS)
-
-ZENDESK_SPEC = """
-name: service_zendesk_csat
-department: service
-survey: Ticket CSAT (Zendesk)
-format: zendesk_csat_json
-path: landing/zendesk/*satisfaction_ratings*.json   # not the side files next to them
-id: id
-responded_at: updated_at          # a customer may change the rating; updated_at is the last word
-account: {email: requester_email, name: organization_name, crm_id: organization_external_id}
-topic: reason
-comment: comment
-scores:
-  - {column: score, metric: csat, scale: [0, 1], values: {good: 1, bad: 0}}
-attributes: [ticket_id, reason_code, group_id]
-options: {users: zendesk_users.json, organizations: zendesk_organizations.json}
-max_reject_rate: 0.5              # offered / unoffered ratings are quarantined as zendesk_not_rated
-"""
-
-SALESFORCE_SPEC = """
-name: service_salesforce_cases
-department: service
-survey: Case satisfaction (Salesforce report)
-format: salesforce_report_csv
-path: landing/salesforce/*.csv
-encoding: latin-1                 # the export's default encoding
-id: Case ID
-responded_at: {column: Date/Time Closed, format: "%m/%d/%Y %I:%M %p", timezone: America/Los_Angeles}
-account: {name: Account Name, email: Contact Email, crm_id: Account ID}
-topic: Products Affected
-comment: Survey Comment
-scores:
-  - {column: CSAT Score, metric: csat, scale: [1, 5]}
-  - {column: Likely to Recommend, metric: nps, scale: [0, 10]}
-attributes: [Case Number, Products Affected]
-options: {multi_select: [Products Affected]}
-"""
-
-MISDECLARED_SPEC = """
-name: product_misdeclared
-department: product
-survey: A SurveyMonkey export declared as Qualtrics
-format: qualtrics_csv
-path: landing/misdeclared/*.csv
-id: ResponseId
-responded_at: RecordedDate
-account: {email: RecipientEmail}
-"""
-
-SPECS = {"product_google_forms": GOOGLE_FORMS_SPEC, "product_google_sheet": GOOGLE_SHEET_SPEC,
-         "product_typeform_api": TYPEFORM_JSON_SPEC, "product_typeform_csv": TYPEFORM_CSV_SPEC,
-         "service_zendesk_csat": ZENDESK_SPEC, "service_salesforce_cases": SALESFORCE_SPEC,
-         "product_misdeclared": MISDECLARED_SPEC}
+SPECS = Path(__file__).parent / "connector_formats" / "specs"  # one spec per format, ready to copy
 LANDING = [("google_forms", "google_forms_download.csv"), ("google_sheet", "google_forms_sheet.csv"),
            ("typeform_api", "typeform_responses.json"), ("typeform_csv", "typeform_results.csv"),
            ("zendesk", "zendesk_satisfaction_ratings.json"), ("zendesk", "zendesk_users.json"),
@@ -142,8 +32,8 @@ LANDING = [("google_forms", "google_forms_download.csv"), ("google_sheet", "goog
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory: pytest.TempPathFactory) -> Home:
     home = Home(tmp_path_factory.mktemp("more_formats") / "home").create()
-    for name, spec in SPECS.items():
-        (home.sources / f"{name}.yaml").write_text(spec)
+    for spec in SPECS.glob("*.yaml"):
+        shutil.copy(spec, home.sources / spec.name)
     for folder, sample in LANDING:
         (home.landing / folder).mkdir(parents=True, exist_ok=True)
         shutil.copy(SAMPLES / sample, home.landing / folder / sample)

@@ -11,14 +11,28 @@ import pytest
 
 from connector_testkit import SAMPLES
 from connectors import LINEAGE_FIELDS, ConnectorError, available_formats, read_file
+from schemas.spec import load_spec
+
+
+SURVEY_TOOL_FORMATS = {"qualtrics_csv", "surveymonkey_csv", "surveymonkey_xlsx", "google_forms_csv", "typeform_csv",
+                       "typeform_json", "zendesk_csat_json", "salesforce_report_csv"}
 
 
 def test_available_formats_include_the_five_connectors():
     assert available_formats() >= {"csv", "jsonl", "json", "xlsx", "parquet"}
 
 
+def test_available_formats_include_the_survey_tools_design_md_lists():
+    assert available_formats() >= SURVEY_TOOL_FORMATS
+
+
+@pytest.mark.parametrize("spec", sorted((Path(__file__).parent / "specs").glob("*.yaml")), ids=lambda p: p.stem)
+def test_example_specs_are_valid_and_name_a_known_format(spec):
+    assert load_spec(spec).format in available_formats()
+
+
 def test_helper_modules_are_not_formats():
-    assert not {"base", "text", "_json_reader"} & available_formats()
+    assert not {"base", "text", "_json_reader", "_json_document", "_lists", "_survey_headers"} & available_formats()
 
 
 @pytest.mark.parametrize("fmt", ["xml", "CSV", "tsv", "base", "_json_reader", "connectors.csv", ""])
@@ -50,6 +64,11 @@ def _write_parquet(path: Path) -> None:
     ("json", "responses_array.json", None),
     ("xlsx", "export.xlsx", _write_xlsx),
     ("parquet", "export.parquet", _write_parquet),
+    ("google_forms_csv", "google_forms_download.csv", None),
+    ("typeform_json", "typeform_responses.json", None),
+    ("typeform_csv", "typeform_results.csv", None),
+    ("zendesk_csat_json", "zendesk_satisfaction_ratings.json", None),
+    ("salesforce_report_csv", "salesforce_report.csv", None),
 ])
 def test_every_format_carries_lineage_under_the_given_name(tmp_path, fmt, sample, write):
     path = SAMPLES / sample
@@ -57,7 +76,7 @@ def test_every_format_carries_lineage_under_the_given_name(tmp_path, fmt, sample
         path = tmp_path / sample
         write(path)
 
-    got = read_file(fmt, path, f"landing/{sample}")
+    got = read_file(fmt, path, f"landing/{sample}", encoding="latin-1" if fmt == "salesforce_report_csv" else None)
     batches = list(got.batches)
 
     assert not set(LINEAGE_FIELDS) & set(got.columns)
