@@ -171,6 +171,39 @@ def sources_check(home: str | None, spec_argument: str, files: tuple[str, ...], 
         print_check(check_file(spec, path, limit))
 
 
+@sources.command("infer")
+@home_option
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--format", "fmt", required=True, help="The export's format, as a spec names it (qualtrics_csv, csv ...).")
+@click.option("--name", default=None, help="The source's name (default: from the file name, snake_case).")
+@click.option("--encoding", default=None, help="The file's encoding when it is not UTF-8 (e.g. cp1252); kept in the spec.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
+              help="Write the spec to this file instead of standard output.")
+def sources_infer(home: str | None, file: str, fmt: str, name: str | None, encoding: str | None,
+                  output: str | None) -> None:
+    """Propose a spec for exports like FILE: YAML with a comment per key, '# guess:' where unsure."""
+    from connectors import ConnectorError, available_formats
+    from warehouse.inference import InferenceError, infer_spec
+
+    if fmt not in available_formats():
+        raise click.BadParameter(f"{fmt!r}; known formats: {', '.join(sorted(available_formats()))}",
+                                 param_hint="--format")
+    try:
+        inferred = infer_spec(Path(file), fmt, name, encoding)
+    except SpecError as error:  # e.g. a --name that is not snake_case
+        _fail_on_spec_error(error)
+    except (ConnectorError, InferenceError) as error:
+        click.echo(f"error: cannot infer a spec from {file}: {error}", err=True)
+        sys.exit(2)
+    if output is None:
+        click.echo(inferred.text, nl=False)
+        return
+    Path(output).write_text(inferred.text, encoding="utf-8")
+    guesses = len(inferred.proposal.guesses)
+    click.echo(f"spec {inferred.spec.name}: written to {output} ({guesses} guess(es) to review); "
+               f"next: silobridge sources check {output} {file}")
+
+
 @main.command()
 @home_option
 @click.argument("query")
