@@ -9,7 +9,7 @@ import logging
 import dagster as dg
 
 from schemas.spec import SourceSpec
-from warehouse.accounts import build_accounts
+from warehouse.accounts import Overrides, build_accounts
 from warehouse.core import merge_source
 from warehouse.marts import build_mart, mart_names
 from warehouse.privacy import pii_salt
@@ -89,10 +89,12 @@ def core_assets(specs: list[SourceSpec]) -> list[dg.AssetsDefinition]:
         return dg.MaterializeResult(metadata=totals)
 
     @dg.asset(name="accounts", group_name="core", kinds=DUCKDB, deps=[feedback],
-              description="core.accounts and core.account_aliases: every mention of a customer resolved to one account.")
+              description="core.accounts, core.account_aliases and core.account_changes: every mention of a customer "
+                          "resolved to one account (<home>/accounts/overrides.yaml wins over the evidence).")
     def accounts(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+        overrides = Overrides.load(warehouse.home_dir.accounts / "overrides.yaml")
         with warehouse.connection() as connection:
-            n_accounts = build_accounts(connection)
+            n_accounts = build_accounts(connection, context.run_id, overrides)
         _report(context, f"{n_accounts:,} accounts")
         return dg.MaterializeResult(metadata={"accounts": n_accounts})
 

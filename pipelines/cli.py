@@ -204,6 +204,57 @@ def sources_infer(home: str | None, file: str, fmt: str, name: str | None, encod
                f"next: silobridge sources check {output} {file}")
 
 
+@main.group()
+def accounts() -> None:
+    """Resolve customer mentions to accounts, and explain why mentions were joined."""
+
+
+def _account_overrides(home_dir):
+    from warehouse.accounts import Overrides, OverridesError
+
+    try:
+        return Overrides.load(home_dir.accounts / "overrides.yaml")
+    except OverridesError as error:
+        click.echo(f"error: overrides {error}", err=True)
+        sys.exit(2)
+
+
+@accounts.command("resolve")
+@home_option
+@click.argument("input_csv", metavar="IN.csv", type=click.Path(exists=True, dir_okay=False))
+@click.option("--out", "output", required=True, type=click.Path(dir_okay=False),
+              help="OUT.csv: mention_id, account_id, account_name, match_method, confidence (one row per input row).")
+def accounts_resolve(home: str | None, input_csv: str, output: str) -> None:
+    """Resolve the mentions of IN.csv (mention_id, source, account_name, email, crm_account_id) to accounts,
+    with the pipeline's resolver and the home's accounts/overrides.yaml."""
+    from warehouse.accounts.commands import AccountInputError, resolve_csv
+
+    overrides = _account_overrides(_home(home))
+    try:
+        summary = resolve_csv(Path(input_csv), Path(output), overrides)
+    except AccountInputError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    click.echo(f"{summary} -> {output}")
+
+
+@accounts.command("explain")
+@home_option
+@click.argument("account", metavar="ACCOUNT_ID_OR_NAME")
+def accounts_explain(home: str | None, account: str) -> None:
+    """Show an account of the published warehouse and why its mentions were joined."""
+    from warehouse.accounts.commands import explain
+
+    home_dir = _home(home)
+    if not home_dir.warehouse_db.exists():
+        click.echo(f"error: no published warehouse at {home_dir.warehouse_db}; run `silobridge run` first", err=True)
+        sys.exit(2)
+    lines = explain(home_dir.warehouse_db, account)
+    click.echo("\n".join(lines))
+    if lines and lines[0].startswith("no account"):
+        sys.exit(2)
+
+
 @main.command()
 @home_option
 @click.argument("query")

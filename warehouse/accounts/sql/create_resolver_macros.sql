@@ -1,11 +1,13 @@
 -- Macros of account resolution (temporary: defined on each connection that resolves).
 
 -- Lower case; the letters strip_accents keeps folded the way people type them on a plain keyboard
--- (ß -> ss, æ -> ae, ø -> o); accents and punctuation dropped, '&' read as 'and', a leading "the" dropped.
-create or replace temp macro sb_clean_name(name) as nullif(trim(regexp_replace(regexp_replace(
-    replace(strip_accents(translate(replace(replace(replace(replace(lower(name), 'ß', 'ss'), 'æ', 'ae'), 'œ', 'oe'),
-                                            'þ', 'th'), 'øłđı', 'oldi')), '&', ' and '),
-    '[^\p{L}\p{N}]+', ' ', 'g'), '^the ', '')), '');
+-- (ß -> ss, æ -> ae, ø -> o); accents and punctuation dropped, '&' and the word 'and' of other languages
+-- read as 'and', a leading "the" dropped.
+create or replace temp macro sb_clean_name(name) as nullif(trim(regexp_replace(regexp_replace(regexp_replace(
+    ' ' || replace(strip_accents(translate(replace(replace(replace(replace(lower(name), 'ß', 'ss'), 'æ', 'ae'),
+                                                                   'œ', 'oe'), 'þ', 'th'), 'øłđı', 'oldi')), '&', ' and ')
+        || ' ',
+    '[^\p{L}\p{N}]+', ' ', 'g'), ' (und|et|y|en|og|och)( (und|et|y|en|og|och))* ', ' and ', 'g'), '^ ?the ', '')), '');
 
 -- Transliteration digraphs read as the letter they stand for: Mueller / Müller, Touyou / Tōyō, Aalborg / Ålborg.
 create or replace temp macro sb_fold_digraphs(s) as

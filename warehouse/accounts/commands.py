@@ -1,0 +1,130 @@
+"""What ``silobridge accounts resolve`` and ``silobridge accounts explain`` do (the CLI only wires them up).
+
+``resolve_csv`` runs the pipeline's resolver (``resolve_mentions``) on a CSV of mentions; ``explain``
+reads the published warehouse and says why the mentions of an account were joined.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow.csv as pa_csv
+
+from warehouse.accounts.overrides import Overrides
+from warehouse.accounts.resolve import resolve_mentions
+from warehouse.accounts.settings import ResolverSettings
+from warehouse.db import connect
+
+__all__ = ["AccountInputError", "ResolveSummary", "explain", "resolve_csv", "INPUT_COLUMNS", "OUTPUT_COLUMNS"]
+
+INPUT_COLUMNS = ("mention_id", "source", "account_name", "email", "crm_account_id")
+OUTPUT_COLUMNS = ("mention_id", "account_id", "account_name", "match_method", "confidence")
+
+# Each input row is its own mention (row_no), so repeated mention ids still get one output row each.
+_MENTIONS = ("select row_no::varchar as mention_id, source, account_name, "
+             "nullif(lower(trim(split_part(email, '@', 2))), '') as email_domain, crm_account_id as crm_id, "
+             "1 as weight from resolver_csv")
+
+_OUTPUT = """
+select i.mention_id, r.account_id, r.account_name, r.match_method, r.confidence
+from resolver_csv i left join resolved_mentions r on r.mention_id = i.row_no::varchar
+order by i.row_no
+"""
+
+
+class AccountInputError(ValueError):
+    """The input file is not a mentions CSV (the message says what is missing)."""
+
+
+@dataclass(frozen=True)
+class ResolveSummary:
+    n_rows: int
+    n_accounts: int
+    by_method: dict[str, int]
+
+    def __str__(self) -> str:
+        methods = ", ".join(f"{method} {n:,}" for method, n in sorted(self.by_method.items(), key=lambda kv: -kv[1]))
+        return f"{self.n_rows:,} mentions resolved to {self.n_accounts:,} accounts ({methods})"
+
+
+def _read_input(connection: duckdb.DuckDBPyConnection, path: Path) -> None:
+    connection.execute("create or replace temp table resolver_csv_raw as "
+                       "select * from read_csv($path, header = true, all_varchar = true)", {"path": str(path)})
+    columns = [row[0] for row in connection.execute("describe resolver_csv_raw").fetchall()]
+    missing = [c for c in INPUT_COLUMNS if c not in columns]
+    if missing:
+        raise AccountInputError(f"{path}: missing column(s) {', '.join(missing)}; "
+                                f"expected {', '.join(INPUT_COLUMNS)} (any of the last three may be empty)")
+    connection.execute("create or replace temp table resolver_csv as "
+                       "select row_number() over () as row_no, * from resolver_csv_raw")
+
+
+def resolve_csv(input_path: Path, output_path: Path, overrides: Overrides | None = None,
+                settings: ResolverSettings = ResolverSettings()) -> ResolveSummary:
+    """Resolve the mentions of ``input_path`` and write one output row per input row to ``output_path``."""
+    connection = connect(":memory:")
+    try:
+        try:
+            _read_input(connection, input_path)
+        except duckdb.Error as error:
+            raise AccountInputError(f"{input_path}: not a readable CSV: {error}") from error
+        resolve_mentions(connection, _MENTIONS, settings, overrides)
+        result = connection.sql(_OUTPUT).to_arrow_table()
+    finally:
+        connection.close()
+    output_path.parent.mkdir(parents=True, exist_ok=True)
+    pa_csv.write_csv(result, output_path)
+    ids = result.column("account_id").to_pylist()
+    methods = Counter(m for m in result.column("match_method").to_pylist() if m)
+    return ResolveSummary(result.num_rows, len({i for i in ids if i}), dict(methods))
+
+
+_FIND = """
+select account_id from core.accounts where account_id = $q
+union select account_id from core.accounts where lower(account_name) = lower($q)
+union select account_id from core.account_aliases where lower(alias_value) = lower($q)
+order by account_id
+"""
+
+_ALIASES = """
+select alias_kind, alias_value, match_method, confidence, evidence from core.account_aliases
+where account_id = $id
+order by confidence desc, case alias_kind when 'crm_id' then 0 when 'domain' then 1 else 2 end, alias_value
+"""
+
+
+def explain(warehouse_db: Path, query: str, limit: int = 40) -> list[str]:
+    """Lines saying which account ``query`` (an account id, name or alias) is and why its mentions were joined."""
+    connection = duckdb.connect(str(warehouse_db), read_only=True)
+    try:
+        ids = [r[0] for r in connection.execute(_FIND, {"q": query.strip()}).fetchall()]
+        lines = [] if ids else [f"no account has the id, name or alias {query!r}"]
+        for account_id in ids:
+            lines += _explain_one(connection, account_id, limit)
+    finally:
+        connection.close()
+    return lines
+
+
+def _explain_one(connection: duckdb.DuckDBPyConnection, account_id: str, limit: int) -> list[str]:
+    name, domains, crm_ids, n_sources, n_responses = connection.execute(
+        "select account_name, domains, crm_ids, n_sources, n_responses from core.accounts where account_id = $id",
+        {"id": account_id}).fetchall()[0]
+    aliases = connection.execute(_ALIASES, {"id": account_id}).fetchall()
+    changes = connection.execute(
+        "select change_kind, previous_account_id, account_id, n_mentions, run_id from core.account_changes "
+        "where account_id = $id or previous_account_id = $id order by changed_at", {"id": account_id}).fetchall()
+    lines = [f"{account_id}  {name}",
+             f"  {n_responses:,} responses from {n_sources} source(s); CRM ids: {', '.join(crm_ids) or '-'}; "
+             f"domains: {', '.join(domains) or '-'}",
+             f"  joined by ({len(aliases)} aliases, strongest evidence first):"]
+    for kind, value, method, confidence, evidence in aliases[:limit]:
+        lines.append(f"    {kind:<7} {value!s:<32} {method:<11} {confidence:.2f}  {evidence or ''}")
+    if len(aliases) > limit:
+        lines.append(f"    … and {len(aliases) - limit} more")
+    for kind, previous, current, n_mentions, run_id in changes:
+        lines.append(f"  {kind}: {n_mentions} mention(s) of {previous} moved to {current} (run {run_id})")
+    return lines
