@@ -47,6 +47,7 @@ class Measurement:
     peak_rss_bytes: int
     rows: int
     detail: dict = field(default_factory=dict)
+    cpu_s: float = 0.0  # user + system time of the process tree
 
 
 @dataclass
@@ -58,6 +59,7 @@ class Summary:
     wall_max_s: float
     peak_rss_bytes: int  # median
     rows: int
+    cpu_s: float  # median
 
 
 # --------------------------------------------------------------------------------------------------
@@ -76,8 +78,9 @@ def _tree_rss(root) -> int:
     return total
 
 
-def run_measured(command: list[str], cwd: Path, log: Path, env: dict[str, str] | None = None) -> tuple[float, int, int]:
-    """(wall seconds, peak RSS bytes, exit code) of one process tree; its output goes to ``log``."""
+def run_measured(command: list[str], cwd: Path, log: Path,
+                 env: dict[str, str] | None = None) -> tuple[float, int, int, float]:
+    """(wall seconds, peak RSS bytes, exit code, CPU seconds) of one process tree; output goes to ``log``."""
     try:
         import psutil
     except ImportError:
@@ -107,7 +110,7 @@ def run_measured(command: list[str], cwd: Path, log: Path, env: dict[str, str] |
         process.returncode = os.waitstatus_to_exitcode(status)
         if poller:
             poller.join()
-    return wall, max(peak, usage.ru_maxrss * 1024), process.returncode
+    return wall, max(peak, usage.ru_maxrss * 1024), process.returncode, usage.ru_utime + usage.ru_stime
 
 
 # --------------------------------------------------------------------------------------------------
@@ -178,22 +181,33 @@ def run_tool(tool: str, landing: Path, scratch: Path, silobridge_src: Path, prof
         home = scratch / "home"
         _link_tree(landing, home / "landing")
         command = [sys.executable, "-m", "pipelines.cli", "run", "--home", str(home)]
-        if profile is not None:
-            command = [sys.executable, "-m", "pyinstrument", "--renderer", "text", "--outfile", str(profile),
-                       "-m", "pipelines.cli", "run", "--home", str(home)]
-        wall, peak, code = run_measured(command, silobridge_src, log)
+        if profile is not None:  # a session file, rendered below as a call tree and as a flat list
+            command = [sys.executable, "-m", "pyinstrument", "--renderer", "pyisession", "--outfile",
+                       str(profile.with_suffix(".pyisession")), "-m", "pipelines.cli", "run", "--home", str(home)]
+        wall, peak, code, cpu = run_measured(command, silobridge_src, log)
         if code != 0:
             raise SystemExit(f"silobridge run failed (exit {code}); its output:\n{log.read_text()[-4000:]}")
+        if profile is not None:
+            render_profile(profile)
         accounting = silobridge_accounting(home)
-        return Measurement(tool, wall, peak, accounting["core_feedback"], accounting)
+        return Measurement(tool, wall, peak, accounting["core_feedback"], accounting, cpu)
     database = scratch / f"{tool}.duckdb"
     env = {**os.environ, "RUNTIME__DLTHUB_TELEMETRY": "false"}
-    wall, peak, code = run_measured([sys.executable, str(PEERS / PEER_SCRIPTS[tool]), str(landing), str(database)],
+    wall, peak, code, cpu = run_measured([sys.executable, str(PEERS / PEER_SCRIPTS[tool]), str(landing), str(database)],
                                     PEERS, log, env)
     if code != 0:
         raise SystemExit(f"{tool} failed (exit {code}); its output:\n{log.read_text()[-4000:]}")
     (rows,) = _count(database, "select count(*) from unified")
-    return Measurement(tool, wall, peak, int(rows))
+    return Measurement(tool, wall, peak, int(rows), cpu_s=cpu)
+
+
+def render_profile(profile: Path) -> None:
+    """``profile`` (call tree, application code) and ``<profile>.flat.txt`` (functions by own time, all code)."""
+    session = str(profile.with_suffix(".pyisession"))
+    pyinstrument = [sys.executable, "-m", "pyinstrument", "--load", session, "--renderer", "text", "--no-color"]
+    subprocess.run([*pyinstrument, "--outfile", str(profile)], check=True)
+    subprocess.run([*pyinstrument, "--show-all", "-p", "flat", "--outfile", str(profile.with_suffix(".flat.txt"))],
+                   check=True)
 
 
 def available(tool: str) -> bool:
@@ -235,7 +249,8 @@ def summarise(measurements: list[Measurement]) -> list[Summary]:
         if runs:
             walls = [m.wall_s for m in runs]
             summaries.append(Summary(tool, len(runs), statistics.median(walls), min(walls), max(walls),
-                                     int(statistics.median(m.peak_rss_bytes for m in runs)), runs[0].rows))
+                                     int(statistics.median(m.peak_rss_bytes for m in runs)), runs[0].rows,
+                                     statistics.median(m.cpu_s for m in runs)))
     return summaries
 
 
@@ -249,13 +264,14 @@ def load_average() -> str:
 def table(summaries: list[Summary], rows: int) -> str:
     by_tool = {s.tool: s for s in summaries}
     ours = by_tool.get("silobridge")
-    lines = ["| responses | tool | wall (median) | min–max | peak RSS | wall ÷ silobridge's | peak ÷ silobridge's | rows loaded |",
-             "|---:|---|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| responses | tool | wall (median) | min–max | CPU (user+sys) | peak RSS | wall ÷ silobridge's "
+             "| peak ÷ silobridge's | rows loaded |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
     for s in summaries:
         wall_ratio = f"{s.wall_s / ours.wall_s:.2f}" if ours else "–"
         peak_ratio = f"{s.peak_rss_bytes / ours.peak_rss_bytes:.2f}" if ours else "–"
         lines.append(f"| {rows:,} | {s.tool} | {s.wall_s:.2f} s | {s.wall_min_s:.2f}–{s.wall_max_s:.2f} s | "
-                     f"{s.peak_rss_bytes / 2**20:,.0f} MiB | {wall_ratio} | {peak_ratio} | {s.rows:,} |")
+                     f"{s.cpu_s:.1f} s | {s.peak_rss_bytes / 2**20:,.0f} MiB | {wall_ratio} | {peak_ratio} | {s.rows:,} |")
     return "\n".join(lines)
 
 
@@ -264,11 +280,13 @@ def targets(summaries: list[Summary]) -> list[str]:
     ours, floor, dlt = by_tool.get("silobridge"), by_tool.get("floor"), by_tool.get("dlt")
     lines = []
     if ours and floor:
-        lines.append(f"silobridge takes {ours.wall_s / floor.wall_s:.1f}x the floor's time "
-                     f"({ours.peak_rss_bytes / floor.peak_rss_bytes:.1f}x its peak memory)")
+        lines.append(f"silobridge takes {ours.wall_s / floor.wall_s:.1f}x the floor's wall time, "
+                     f"{ours.cpu_s / floor.cpu_s:.1f}x its CPU time and {ours.peak_rss_bytes / floor.peak_rss_bytes:.1f}x "
+                     "its peak memory")
     if ours and dlt:
         verdict = "faster" if ours.wall_s < dlt.wall_s else "slower"
-        lines.append(f"silobridge is {verdict} than dlt ({ours.wall_s:.2f} s vs {dlt.wall_s:.2f} s)")
+        lines.append(f"silobridge is {verdict} than dlt ({ours.wall_s:.2f} s vs {dlt.wall_s:.2f} s wall, "
+                     f"{ours.cpu_s:.1f} s vs {dlt.cpu_s:.1f} s CPU)")
     if ours:
         lines.append(f"silobridge peak memory {ours.peak_rss_bytes / 2**30:.2f} GiB")
     return lines
@@ -314,7 +332,7 @@ def main(argv: list[str] | None = None) -> dict:
                 shutil.rmtree(scratch, ignore_errors=True)
                 m = run_tool(tool, landing, scratch, args.silobridge_src.resolve())
                 measurements.append(m)
-                print(f"  {tool:<10} run {attempt + 1}: {m.wall_s:7.2f} s  {m.peak_rss_bytes / 2**20:7,.0f} MiB  "
+                print(f"  {tool:<10} run {attempt + 1}: {m.wall_s:7.2f} s  cpu {m.cpu_s:6.1f} s  {m.peak_rss_bytes / 2**20:7,.0f} MiB  "
                       f"{m.rows:,} rows  (load {load_average()})", file=sys.stderr, flush=True)
                 if not args.keep:
                     shutil.rmtree(scratch, ignore_errors=True)

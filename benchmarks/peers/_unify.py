@@ -147,5 +147,5 @@ select {', '.join(UNIFIED_COLUMNS)} from (
 )
 where source_response_id is not null and responded_at is not null
   and responded_at <= now() + interval '{FUTURE_TOLERANCE}'{score_checks}{email_check}
-qualify row_number() over (partition by source_response_id order by source_file desc) = 1
+qualify row_number() over (partition by source_response_id) = 1  -- copies are alike: keep any one
 """
