@@ -106,6 +106,7 @@ def read(path: Path, source_file: str, encoding: str | None, options: dict[str, 
 
 
 def _names(connection: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    # in order of first appearance: the item, then the place in it
     rows = connection.execute(f"select name from {table} where name is not null group by name order by min(seen)").fetchall()
     return [r[0] for r in rows]
 
@@ -118,14 +119,18 @@ def _require_unique(columns: list[str], source_file: str) -> None:
 
 
 def _pivot(hidden: list[str], answers: list[str]) -> str:
+    """One row per item: the fixed columns, then each hidden field and answer (names as parameters)."""
     fixed = ", ".join(f"{expression} as {quote_identifier(name)}" for name, expression in _FIXED.items())
-    n_hidden = len(hidden)
-    pivots = [f"(select max(value) filter (where name = ${i + 1}) from hidden h where h.source_row = i.source_row)"
-              for i in range(n_hidden)]
-    pivots += [f"(select max(value) filter (where name = ${n_hidden + i + 1}) from answers a where a.source_row = i.source_row)"
-               for i in range(len(answers))]
-    columns = ", ".join([fixed, *(f"{p} as c{i}" for i, p in enumerate(pivots))])
-    return f"select source_row, {columns} from items i order by source_row"
+
+    def spread(table: str, names: list[str], first: int) -> str:
+        values = "".join(f", max(value) filter (where name = ${first + i}) as {table[0]}{i}" for i in range(len(names)))
+        return f"select source_row{values} from {table} group by source_row"
+
+    picked = [f"h.h{i}" for i in range(len(hidden))] + [f"a.a{i}" for i in range(len(answers))]
+    return (f"with h as ({spread('hidden', hidden, 1)}), a as ({spread('answers', answers, len(hidden) + 1)})\n"
+            f"select i.source_row, {', '.join([fixed, *picked])} from items i\n"
+            "left join h on h.source_row = i.source_row left join a on a.source_row = i.source_row\n"
+            "order by i.source_row")
 
 
 def _without_partial(data: pa.Table, rows: np.ndarray, raw: pa.ChunkedArray,

@@ -37,6 +37,11 @@ def loaded(tmp_path_factory: pytest.TempPathFactory) -> Home:
     for folder, sample in LANDING:
         (home.landing / folder).mkdir(parents=True, exist_ok=True)
         shutil.copy(SAMPLES / sample, home.landing / folder / sample)
+    # the next Forms download: cumulative (the earlier responses again) and one new response
+    lines = (SAMPLES / "google_forms_download.csv").read_bytes().decode().split("\r\n")
+    later = [*lines[:3], '"2024/04/05 3:30:00 PM GMT+2","li.wei@northwind.example","10","Public API",'
+                         '"Northwind Traders","Satisfied",""']
+    (home.landing / "google_forms" / "google_forms_download_2.csv").write_text("\r\n".join(later) + "\r\n")
     # a report cut short (its footer lost) next to the complete one
     report = (SAMPLES / "salesforce_report.csv").read_bytes()
     (home.landing / "salesforce" / "report_cut_short.csv").write_bytes(report[:report.index(b"\n\n") + 1])
@@ -69,18 +74,28 @@ def test_google_forms_both_exports_load_with_utc_times_scores_and_feature_lists(
     nps = feedback(loaded, source, "nps")
     csat = feedback(loaded, source, "csat")
 
-    assert [(v[0], v[1], v[2]) for v in nps.values()] == [
+    assert [(v[0], v[1], v[2]) for v in nps.values()][:5] == [
         (dt.datetime(2024, 3, 18, 8, 2, 11, tzinfo=UTC), 9.0, "Northwind Traders"),
         (dt.datetime(2024, 3, 18, 15, 47, 3, tzinfo=UTC), 6.0, "Contoso Ltd"),
         (dt.datetime(2024, 3, 18, 23, 5, 59, tzinfo=UTC), 10.0, "Fabrikam, Inc."),
         (dt.datetime(2024, 3, 19, 7, 30, tzinfo=UTC), 8.0, "Tailspin Toys"),
         (dt.datetime(2024, 4, 2, 8, 15, 42, tzinfo=UTC), 3.0, "Adventure Works")]  # GMT+2 after the clock change
-    assert sorted(v[1] for v in csat.values()) == [1.0, 2.0, 3.0, 4.0, 5.0]
+    assert sorted(v[1] for v in csat.values())[:5] == [1.0, 2.0, 3.0, 4.0, 4.0 if source == "product_google_forms" else 5.0]
     first = next(iter(nps.values()))
     assert first[3] == ["Dashboards", "Alerts", "Public API"]
-    assert json.loads(first[4]) == {"Which Acme features do you use?": ["Dashboards", "Alerts", "Public API"]}
+    assert json.loads(first[4])["Which Acme features do you use?"] == ["Dashboards", "Alerts", "Public API"]
     assert all(len(i) == 32 for i in nps)  # the content hash stands in for the missing id
     assert rejects(loaded, source) == []
+
+
+def test_the_next_cumulative_forms_download_adds_only_its_new_response(loaded):
+    nps = feedback(loaded, "product_google_forms", "nps")
+
+    assert len(nps) == 6 and list(nps.values())[-1][:3] == (dt.datetime(2024, 4, 5, 13, 30, tzinfo=UTC), 10.0,
+                                                           "Northwind Traders")
+    # 8 rows read, 6 responses: the two responses in both downloads are the same ids (the newest file wins)
+    assert query(loaded.pipeline_db, "select sum(rows_read), sum(rows_loaded), sum(rows_duplicate) from meta.files "
+                                     "where source = 'product_google_forms'") == [(8, 6, 2)]
 
 
 def test_typeform_api_page_loads_answers_by_ref_and_hidden_fields(loaded):
