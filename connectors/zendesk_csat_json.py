@@ -56,10 +56,12 @@ with ratings as (
 ), users as (
     select u->>'id' as id, u->>'name' as name, u->>'email' as email, u->>'organization_id' as organization_id
     from (select unnest(json_extract(doc, '$.users[*]')) as u from users_page)
+    qualify row_number() over (partition by id) = 1   -- a user listed twice must not double a rating
 ), organizations as (
     select o->>'id' as id, o->>'name' as name, o->>'external_id' as external_id,
            (o->'domain_names')::varchar as domains
     from (select unnest(json_extract(doc, '$.organizations[*]')) as o from organizations_page)
+    qualify row_number() over (partition by id) = 1
 )
 select r->>'id', r->>'ticket_id', r->>'score', r->>'comment', r->>'reason', r->>'reason_code',
        r->>'created_at', r->>'updated_at', r->>'requester_id', u.name, u.email, u.organization_id, o.name,

@@ -84,3 +84,14 @@ def test_json_that_is_not_a_ratings_page_is_refused(sample):
 
     assert (error.rule, error.source_file) == ("wrong_shape", sample)
     assert "satisfaction_ratings[]" in error.detail
+
+
+def test_a_user_listed_twice_does_not_double_a_rating(tmp_path):
+    shutil.copy(RATINGS, tmp_path / RATINGS.name)
+    users = json.loads((SAMPLES / "zendesk_users.json").read_text())
+    users["users"] += users["users"]
+    (tmp_path / "users.json").write_text(json.dumps(users), encoding="utf-8")
+
+    got = read_all("zendesk_csat_json", tmp_path / RATINGS.name, options={"users": "users.json"})
+
+    assert got.column("source_row") == [1, 2, 4, 6, 7] and got.column("requester_name")[0] == "Dana Lee"
