@@ -1,24 +1,69 @@
-"""Deterministic account resolution: each kind of evidence, and what is never evidence."""
+"""Account resolution: normalisation, each kind of evidence, what is never evidence, anti-chaining, fuzzy
+names, overrides and stable ids (real DuckDB, through ``resolve_mentions``)."""
 
 from __future__ import annotations
 
 import pyarrow as pa
 import pytest
 
-from warehouse.accounts import resolve_mentions
-from warehouse.db import connect, scalar
+from warehouse.accounts import FuzzyNameMatch, Overrides, OverridesError, ResolverSettings, resolve_mentions
+from warehouse.accounts.resolve import legal_suffix_pattern
+from warehouse.db import connect, run_sql, scalar
 
 MENTION_COLUMNS = ["mention_id", "source", "account_name", "email_domain", "crm_id"]
 
 
-def resolve(rows: list[tuple]) -> dict[str, tuple]:
+def resolve(rows: list[tuple], overrides: Overrides | None = None, previous: dict[str, str] | None = None,
+            settings: ResolverSettings = ResolverSettings(), changes: list | None = None) -> dict[str, tuple]:
     connection = connect(":memory:")
     try:
         connection.register("input_mentions", pa.table(dict(zip(MENTION_COLUMNS, map(list, zip(*rows))))))
-        out = resolve_mentions(connection, "select *, 1 as weight from input_mentions")
+        previous_sql = None
+        if previous:
+            connection.register("previous_ids", pa.table({"mention_id": list(previous), "account_id": list(previous.values())}))
+            previous_sql = "select * from previous_ids"
+        out = resolve_mentions(connection, "select *, 1 as weight from input_mentions", settings, overrides, previous_sql)
+        if changes is not None:
+            changes.extend(connection.execute("select change_kind, previous_account_id, account_id from resolver_changes "
+                                              "order by all").fetchall())
     finally:
         connection.close()
     return {r["mention_id"]: (r["account_id"], r["match_method"], r["confidence"]) for r in out.to_pylist()}
+
+
+def name_key(name: str) -> str:
+    connection = connect(":memory:")
+    try:
+        run_sql(connection, "accounts/sql/create_resolver_macros.sql")
+        return scalar(connection, "select sb_name_key(sb_clean_name($n), $p)", {"n": name, "p": legal_suffix_pattern()})
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize(("name", "key"), [
+    ("ACME Corp.", "acme"),
+    ("The Acme Company", "acme"),
+    ("Großmann Bau GmbH", "grossmann bau"),
+    ("Müller & Söhne GmbH & Co. KG", "muller and sohne"),
+    ("Mueller und Soehne", "muller and sohne"),
+    ("Øresund Shipping A/S", "oresund shipping"),
+    ("Kjær Teknik ApS", "kjar teknik"),
+    ("Tōyō Shōji Co., Ltd.", "toyo shoji"),
+    ("Touyou Shouji K.K.", "toyo shoji"),
+    ("Nordic Steel AB (publ)", "nordic steel"),
+    ("Acme L.L.C.", "acme"),
+    ("Henkel AG & Co. KGaA", "henkel"),
+    ("Rossi S.p.A.", "rossi"),
+    ("Verein Hilfe e. V.", "verein hilfe"),
+    ("Peña Construcciones S.L.U.", "pena construcciones"),
+    ("Sol y Mar S.A.", "sol and mar"),
+    ("Société Générale Société Anonyme", "societe generale"),
+    ("Bełchatów Energia Sp. z o.o.", "belchatow energia"),
+    ("Takahashi Kabushiki Kaisha", "takahashi"),
+    ("AB", "ab"),  # a name that is only a legal form keeps it
+])
+def test_normalised_name_keys(name: str, key: str) -> None:
+    assert name_key(name) == key
 
 
 @pytest.mark.parametrize(("a", "b"), [
@@ -95,3 +140,102 @@ def test_a_company_domain_links_its_spellings_and_typos() -> None:
             ("5", "t", None, "acme.io", None), ("6", "u", "Acme Inc.", "acme.io", None)]
     out = resolve(rows)
     assert len({out[r[0]][0] for r in rows}) == 1
+
+
+CRM_A, CRM_B = "0015g00000Aaa11", "0015g00000Bbb22"
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Globex Corporation", "Globex Capital Partners"),
+    ("Nordic Steel AB", "Nordic Steel Trading AB"),
+    ("Acme Corp", "Acme Logistics GmbH"),
+    ("Initech Inc.", "Initrode Inc."),
+    ("Acme Corp", "Acne Corp"),  # one letter apart, but both are placed by their own CRM record
+])
+def test_look_alikes_with_their_own_evidence_stay_apart(a: str, b: str) -> None:
+    out = resolve([("1", "crm", a, None, CRM_A), ("2", "crm", b, None, CRM_B),
+                   ("3", "s", a, "gmail.com", None), ("4", "s", b, None, None)])
+    assert out["1"][0] == out["3"][0] != out["2"][0] == out["4"][0]
+
+
+@pytest.mark.parametrize(("placed", "typed", "method"), [
+    ("Acme Corporation", "Acme Corporatoin", "fuzzy_name"),     # transposed letters
+    ("Nordic Steel Elektro AG", "Nordic Stel Elektro AG", "fuzzy_name"),  # a letter dropped
+    ("Initech Inc.", "Initech Inxc.", "fuzzy_name"),            # a slip in the legal form
+    ("Peña Construcciones S.L.", "Penya Construcciones", "fuzzy_name"),  # ñ written ny
+    ("Globex Corporation", "GLOBEX CORP", "exact_name"),
+])
+def test_typos_join_the_account_their_name_is_placed_in(placed: str, typed: str, method: str) -> None:
+    out = resolve([("1", "crm", placed, None, CRM_A), ("2", "crm", placed, None, CRM_A),
+                   ("3", "service", typed, None, None)])
+    assert out["3"][0] == out["1"][0] and out["3"][1] == method
+    assert 0 < out["3"][2] <= 0.9
+
+
+def test_short_names_are_never_matched_fuzzily() -> None:
+    out = resolve([("1", "crm", "Acme", None, CRM_A), ("2", "s", "Acne", None, None)])
+    assert out["1"][0] != out["2"][0]
+    strict = resolve([("1", "crm", "Acme Corporation", None, CRM_A), ("2", "s", "Acme Corporatoin", None, None)],
+                     settings=ResolverSettings(fuzzy=FuzzyNameMatch(max_edits=0)))
+    assert strict["1"][0] != strict["2"][0]
+
+
+def test_a_typo_between_two_customers_joins_neither() -> None:
+    out = resolve([("1", "crm", "Nordic Steel", None, CRM_A), ("2", "crm", "Nordic Steal", None, CRM_B),
+                   ("3", "s", "Nordic Stel", None, None)])
+    assert len({out[i][0] for i in "123"}) == 3 and out["3"][1] == "exact_name"
+
+
+def test_two_crm_records_are_never_chained_by_a_shared_domain_or_name() -> None:
+    rows = [("1", "crm", "Acme", "acme.com", CRM_A), ("2", "crm", "Acme", "acme.com", CRM_B),
+            ("3", "s", "Acme", "acme.com", None), ("4", "s", None, "acme.com", None),
+            ("5", "s", "Acme Logistics", "acme.com", CRM_B)]
+    out = resolve(rows)
+    assert out["1"][0] != out["2"][0] == out["5"][0]
+    assert out["3"][0] not in (out["1"][0], out["2"][0]) and out["4"][0] is None  # ambiguous: joins neither
+
+
+def test_a_domain_follows_the_crm_record_that_dominates_it() -> None:
+    rows = [(str(i), "crm", "Acme", "acme.com", CRM_A) for i in range(9)]
+    rows += [("9", "crm", "Acme Europe", "acme.com", CRM_B), ("10", "s", None, "acme.com", None)]
+    out = resolve(rows)
+    assert out["10"][0] == out["0"][0] != out["9"][0] and out["10"][1] == "domain"
+
+
+def test_name_only_domain_and_crm_mentions_meet_through_the_name() -> None:
+    # Sales has the CRM id but no e-mail, service the e-mail but no CRM id: the name joins them.
+    out = resolve([("1", "sales", "Acme Corp", None, CRM_A), ("2", "service", "ACME", "acme.com", None),
+                   ("3", "product", None, "acme.com", None), ("4", "product", "Acme Inc.", "acme.com", None)])
+    assert out["1"][0] == out["2"][0] == out["3"][0] and out["3"][1] == "domain"
+
+
+def test_overrides_split_and_merge_and_win() -> None:
+    rows = [("1", "crm", "Globex Corporation", None, CRM_A), ("2", "s", "Globex Corp.", "globex-capital.com", None),
+            ("3", "crm", "Hooli", None, CRM_B), ("4", "s", "Hooli XYZ", "hooli.com", None)]
+    overrides = Overrides.from_mapping({"merge": [[{"crm_id": CRM_B}, {"domain": "HOOLI.com"}]],
+                                        "split": [[{"domain": "Globex-Capital.com"}]]})
+    out = resolve(rows, overrides)
+    assert out["1"][0] != out["2"][0] and out["2"][1:] == ("override", 1.0)
+    assert out["3"][0] == out["4"][0] and out["4"][1] == "override"
+
+
+@pytest.mark.parametrize("document", [
+    {"merge": [[{"nickname": "Acme"}]]}, {"merge": [[]]}, {"split": [[{"name": ""}]]}, {"unmerge": []}, ["merge"],
+])
+def test_overrides_are_checked(document: object) -> None:
+    with pytest.raises(OverridesError):
+        Overrides.from_mapping(document)
+
+
+def test_previous_ids_are_kept_and_merges_and_splits_recorded() -> None:
+    first = [("1", "crm", "Alpha", None, CRM_A), ("1b", "crm", "Alpha", None, CRM_A),
+             ("2", "s", "Alpha Holdings", None, None), ("3", "s", "Beta", "beta.io", None), ("4", "s", "Beta", "beta.de", None)]
+    previous = {"1": "acc_alpha", "1b": "acc_alpha", "2": "acc_alpha_holdings", "3": "acc_beta", "4": "acc_beta"}
+    # Now a CRM mention says "Alpha Holdings" is Alpha, and a steward splits one Beta mention off.
+    second = first + [("5", "crm", "Alpha Holdings", None, CRM_A)]
+    changes: list = []
+    out = resolve(second, Overrides.from_mapping({"split": [[{"domain": "beta.de"}]]}), previous,
+                  changes=changes)
+    assert out["1"][0] == out["2"][0] == out["5"][0] == "acc_alpha"
+    assert out["3"][0] == "acc_beta" != out["4"][0]
+    assert changes == [("merge", "acc_alpha_holdings", "acc_alpha"), ("split", "acc_beta", out["4"][0])]

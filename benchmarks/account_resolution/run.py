@@ -4,9 +4,11 @@
 
 Generates the mentions (not timed), writes them as a CSV in the ``silobridge accounts resolve`` input
 shape (mention_id, source, account_name, email, crm_account_id) to a temporary directory, then runs
-``resolve_mentions`` on that file in a fresh process with a fresh DuckDB connection. Reported:
+``resolve_csv`` (what ``silobridge accounts resolve IN.csv --out OUT.csv`` runs) on that file in a fresh
+process with a fresh DuckDB connection. Reported:
 
-* wall time of ``resolve_mentions`` (CSV read included) and the resolver process's peak RSS;
+* wall time of ``resolve_csv`` (reading IN.csv and writing OUT.csv included) and the resolver process's
+  peak RSS;
 * pairwise precision, recall and F1 against the true accounts (see score.py), with the issue's targets;
 * the largest false merges (pairs of different true accounts put in one predicted account, by number of
   wrongly linked mention pairs) and the keys that bridge different true accounts;
@@ -39,33 +41,28 @@ from score import PairScores, score_relation  # noqa: E402
 INPUT_COLUMNS = ["mention_id", "source", "account_name", "email", "crm_account_id"]
 TARGETS = {"precision": 0.999, "recall": 0.995, "seconds_per_million": 30.0}
 
-MENTIONS_SQL = ("select mention_id, source, account_name, lower(split_part(email, '@', 2)) as email_domain, "
-                "crm_account_id as crm_id, 1 as weight "
-                "from read_csv('{path}', header = true, all_varchar = true)")
-
-
 # --------------------------------------------------------------------------------------------------
 # The timed part, in its own process so that its peak RSS is the resolver's, not the generator's.
 # --------------------------------------------------------------------------------------------------
 
 def resolve_file(csv_path: Path, out_dir: Path) -> None:
-    from warehouse.accounts.resolve import resolve_mentions
+    from warehouse.accounts.commands import resolve_csv
     from warehouse.db import connect
 
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     connection = connect(":memory:")
     started = time.perf_counter()
-    result = resolve_mentions(connection, MENTIONS_SQL.replace("{path}", str(csv_path).replace("'", "''")))
+    summary = resolve_csv(csv_path, out_dir / "predicted.csv", connection=connection)  # `accounts resolve`
     elapsed = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    pq.write_table(result, out_dir / "predicted.parquet")
-    try:  # the resolver's normalised keys, for the error report (internal table; optional)
-        connection.execute(f"copy (select mention_id, name_key, domain_key, crm_key from resolver_nodes) "
-                           f"to '{out_dir / 'keys.parquet'}' (format parquet)")
-    except duckdb.Error:
-        pass
+    # The output file, and the resolver's normalised keys for the error report (internal tables).
+    connection.execute(f"copy (select mention_id, account_id, match_method from read_csv('{out_dir / 'predicted.csv'}', "
+                       f"all_varchar = true)) to '{out_dir / 'predicted.parquet'}' (format parquet)")
+    connection.execute(f"copy (select c.mention_id, n.name_key, n.domain_key, n.crm_key from resolver_nodes n "
+                       f"join resolver_csv c on c.mention_key::varchar = n.mention_id) "
+                       f"to '{out_dir / 'keys.parquet'}' (format parquet)")
     connection.close()
-    print(json.dumps({"seconds": elapsed, "peak_rss": peak, "rss_before": rss_before, "rows": result.num_rows}))
+    print(json.dumps({"seconds": elapsed, "peak_rss": peak, "rss_before": rss_before, "rows": summary.n_rows}))
 
 
 def generate_files(n_mentions: int, seed: int, out_dir: Path) -> None:
@@ -242,7 +239,7 @@ def main() -> None:
         print("\nSummary")
         print(f"  mentions {args.mentions:,}  seed {args.seed}  true accounts {scores.true_accounts:,}  "
               f"predicted accounts {scores.predicted_clusters:,} (null = singleton)")
-        print(f"  resolve_mentions wall {timing['seconds']:.2f} s  ({per_million:.1f} s per million)  "
+        print(f"  accounts resolve wall {timing['seconds']:.2f} s  ({per_million:.1f} s per million)  "
               f"peak RSS {timing['peak_rss'] / 2**20:,.0f} MiB (process baseline {timing['rss_before'] / 2**20:,.0f} MiB)")
         print(f"  pairs: true {scores.true_pairs:,}  predicted {scores.predicted_pairs:,}  "
               f"correct {scores.true_positive_pairs:,}  false merges {scores.false_merge_pairs:,}  "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 
 from warehouse.accounts.overrides import Overrides
-from warehouse.accounts.resolve import resolve_mentions
+from warehouse.accounts.resolve import describe_evidence, resolve_mentions
 from warehouse.accounts.settings import ResolverSettings
 from warehouse.db import run_sql, scalar
 
@@ -22,6 +22,7 @@ def build_accounts(connection: duckdb.DuckDBPyConnection, run_id: str = "manual"
     try:
         run_sql(connection, "accounts/sql/collect_account_mentions.sql")
         resolve_mentions(connection, _MENTIONS, settings, overrides, previous_sql="select * from previous_account_mentions")
+        describe_evidence(connection)
         params = {"run_id": run_id, "conf_domain": settings.confidence.domain}
         for step in ("apply_resolution", "build_accounts", "build_account_aliases"):
             run_sql(connection, f"accounts/sql/{step}.sql", params)

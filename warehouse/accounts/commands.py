@@ -23,14 +23,17 @@ __all__ = ["AccountInputError", "ResolveSummary", "explain", "resolve_csv", "INP
 INPUT_COLUMNS = ("mention_id", "source", "account_name", "email", "crm_account_id")
 OUTPUT_COLUMNS = ("mention_id", "account_id", "account_name", "match_method", "confidence")
 
-# Each input row is its own mention (row_no), so repeated mention ids still get one output row each.
-_MENTIONS = ("select row_no::varchar as mention_id, source, account_name, "
-             "nullif(lower(trim(split_part(email, '@', 2))), '') as email_domain, crm_account_id as crm_id, "
-             "1 as weight from resolver_csv")
+# Rows that name a customer the same way (name, e-mail domain, CRM id) are one mention, weighted by their
+# number, as in the pipeline; each input row still gets its own output row.
+_MENTIONS = """
+select mention_key::varchar as mention_id, any_value(source) as source, any_value(account_name) as account_name,
+    any_value(email_domain) as email_domain, any_value(crm_account_id) as crm_id, count(*) as weight
+from resolver_csv group by mention_key
+"""
 
 _OUTPUT = """
 select i.mention_id, r.account_id, r.account_name, r.match_method, r.confidence
-from resolver_csv i left join resolved_mentions r on r.mention_id = i.row_no::varchar
+from resolver_csv i left join resolved_mentions r on i.mention_key = r.mention_id::ubigint
 order by i.row_no
 """
 
@@ -58,14 +61,25 @@ def _read_input(connection: duckdb.DuckDBPyConnection, path: Path) -> None:
     if missing:
         raise AccountInputError(f"{path}: missing column(s) {', '.join(missing)}; "
                                 f"expected {', '.join(INPUT_COLUMNS)} (any of the last three may be empty)")
-    connection.execute("create or replace temp table resolver_csv as "
-                       "select row_number() over () as row_no, * from resolver_csv_raw")
+    connection.execute("""
+        create or replace temp table resolver_csv as
+        select row_no, mention_id, source, account_name, email_domain, crm_account_id,
+            hash(account_name, email_domain, crm_account_id) as mention_key
+        from (select row_number() over () as row_no, mention_id, source, account_name, crm_account_id,
+                     nullif(lower(trim(split_part(email, '@', 2))), '') as email_domain
+              from resolver_csv_raw)""")
 
 
 def resolve_csv(input_path: Path, output_path: Path, overrides: Overrides | None = None,
-                settings: ResolverSettings = ResolverSettings()) -> ResolveSummary:
-    """Resolve the mentions of ``input_path`` and write one output row per input row to ``output_path``."""
-    connection = connect(":memory:")
+                settings: ResolverSettings = ResolverSettings(),
+                connection: duckdb.DuckDBPyConnection | None = None) -> ResolveSummary:
+    """Resolve the mentions of ``input_path`` and write one output row per input row to ``output_path``.
+
+    Runs in a fresh in-memory database unless ``connection`` is given (left open, with the resolver's
+    temp tables, for a caller that wants to look inside).
+    """
+    own = connection is None
+    connection = connect(":memory:") if own else connection
     try:
         try:
             _read_input(connection, input_path)
@@ -74,7 +88,8 @@ def resolve_csv(input_path: Path, output_path: Path, overrides: Overrides | None
         resolve_mentions(connection, _MENTIONS, settings, overrides)
         result = connection.sql(_OUTPUT).to_arrow_table()
     finally:
-        connection.close()
+        if own:
+            connection.close()
     output_path.parent.mkdir(parents=True, exist_ok=True)
     pa_csv.write_csv(result, output_path)
     ids = result.column("account_id").to_pylist()

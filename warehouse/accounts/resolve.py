@@ -33,7 +33,7 @@ from warehouse.accounts.overrides import Overrides
 from warehouse.accounts.settings import ResolverSettings
 from warehouse.db import run_sql
 
-__all__ = ["resolve_mentions", "free_email_domains", "legal_suffix_pattern", "register_free_domains"]
+__all__ = ["resolve_mentions", "describe_evidence", "free_email_domains", "legal_suffix_pattern", "register_free_domains"]
 
 _STAGES = ("normalise_mentions", "anchor_mentions", "match_fuzzy_names", "label_mentions")
 
@@ -88,7 +88,7 @@ def resolve_mentions(connection: duckdb.DuckDBPyConnection, mentions_sql: str,
     ``mentions_sql`` selects ``mention_id, source, account_name, email_domain, crm_id, weight``;
     ``previous_sql`` (optional) selects ``mention_id, account_id`` of the last resolution, whose ids are
     kept where the evidence still holds. The result has ``mention_id, account_id, account_name,
-    match_method, confidence, evidence``, one row per mention in no particular order (also left in the temp table
+    match_method, confidence``, one row per mention in no particular order (also left in the temp table
     ``resolved_mentions``; merges and splits since ``previous_sql`` in ``resolver_changes``). A mention
     with no usable evidence gets no account.
     """
@@ -103,3 +103,8 @@ def resolve_mentions(connection: duckdb.DuckDBPyConnection, mentions_sql: str,
     run_sql(connection, "accounts/sql/apply_overrides.sql", params)
     run_sql(connection, "accounts/sql/assign_account_ids.sql", params)
     return connection.sql("select * from resolved_mentions").to_arrow_table()
+
+
+def describe_evidence(connection: duckdb.DuckDBPyConnection) -> None:
+    """After ``resolve_mentions``: the temp table ``resolver_mention_evidence`` (mention_id, evidence)."""
+    run_sql(connection, "accounts/sql/describe_evidence.sql")

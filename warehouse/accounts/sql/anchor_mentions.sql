@@ -41,28 +41,21 @@ left join crm_ranked c using (domain_key)
 left join name_ranked n using (domain_key)
 left join resolver_name_crm nc on nc.name_key = n.name_key;
 
-create or replace temp table resolver_strong as
-select n.node, n.name_key,
-    case when n.crm_key is not null then 'crm:' || n.crm_key else d.anchor end as anchor,
-    case when n.crm_key is not null then 'crm_id' when d.anchor is not null then 'domain' end as method,
-    n.weight
-from resolver_nodes n left join resolver_domain_anchors d using (domain_key);
-
 create or replace temp table resolver_name_anchors as
-with names as (
-    select name_key, sum(weight) as weight, max(length(name_key)) as len
-    from resolver_nodes where name_key is not null group by name_key
+with strong as (  -- each named mention's strongest anchor: its CRM record, else its domain's anchor
+    select n.name_key, coalesce('crm:' || n.crm_key, d.anchor) as anchor, sum(n.weight) as w
+    from resolver_nodes n left join resolver_domain_anchors d using (domain_key)
+    where n.name_key is not null
+    group by all
 ),
-votes as (
-    select name_key, anchor, sum(weight) as w from resolver_strong
-    where name_key is not null and anchor is not null group by all
+names as (
+    select name_key, sum(w) as weight, length(name_key) as len from strong group by name_key
 ),
 ranked as (
-    select name_key, arg_max(anchor, (w, anchor)) as anchor, max(w) / sum(w) as share, count(*) as n_anchors
-    from votes group by name_key
+    select name_key, arg_max(anchor, (w, anchor)) as anchor, max(w) / sum(w) as share
+    from strong where anchor is not null group by name_key
 )
 select n.name_key, n.weight, n.len,
     case when r.share >= $name_anchor_share then r.anchor end as anchor,
-    r.anchor is null as is_weak,                    -- no stronger evidence ever seen with this name
-    coalesce(r.n_anchors, 0) as n_anchors
+    r.anchor is null as is_weak                     -- no stronger evidence ever seen with this name
 from names n left join ranked r using (name_key);

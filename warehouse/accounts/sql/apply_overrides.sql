@@ -10,7 +10,7 @@ select rule_kind, rule_no, selector_kind, selector_value,
 from resolver_override_input;
 
 create or replace temp table resolver_override_hits as
-select l.node, l.anchor, o.rule_kind, o.rule_no, o.selector_kind, o.selector_value
+select l.mention_id, l.anchor, o.rule_kind, o.rule_no, o.selector_kind, o.selector_value
 from resolver_labels l
 left join resolver_previous p using (mention_id)
 join resolver_override_keys o on
@@ -22,16 +22,16 @@ join resolver_override_keys o on
 -- split: the selected mentions leave their account and form one of their own (one per rule).
 update resolver_labels l
 set anchor = 'override:split ' || h.rule_no, match_method = 'override', confidence = $conf_override,
-    evidence = 'override: split rule ' || h.rule_no || ' (' || h.selector_kind || ' ' || h.selector_value || ')'
-from (select node, min(rule_no) as rule_no, arg_min(selector_kind, rule_no) as selector_kind,
+    override_evidence = 'override: split rule ' || h.rule_no || ' (' || h.selector_kind || ' ' || h.selector_value || ')'
+from (select mention_id, min(rule_no) as rule_no, arg_min(selector_kind, rule_no) as selector_kind,
              arg_min(selector_value, rule_no) as selector_value
-      from resolver_override_hits where rule_kind = 'split' group by node) h
-where l.node = h.node;
+      from resolver_override_hits where rule_kind = 'split' group by mention_id) h
+where l.mention_id = h.mention_id;
 
 -- merge: every account holding a selected mention becomes one (the rules in order).
 update resolver_labels l
 set anchor = m.survivor, match_method = 'override', confidence = $conf_override,
-    evidence = 'override: merge rule ' || m.rule_no || ' (was ' || sb_anchor_text(l.anchor) || ')'
+    override_evidence = 'override: merge rule ' || m.rule_no || ' (was ' || sb_anchor_text(l.anchor) || ')'
 from (
     with merged as (
         select distinct rule_no, anchor from resolver_override_hits where rule_kind = 'merge' and anchor is not null

@@ -1,7 +1,7 @@
 -- Write the resolver's answer (temp table resolved_mentions) onto the mentions.
 update core.account_mentions m
-set account_id = r.account_id, match_method = r.match_method, confidence = r.confidence, evidence = r.evidence
-from resolved_mentions r
+set account_id = r.account_id, match_method = r.match_method, confidence = r.confidence, evidence = e.evidence
+from resolved_mentions r join resolver_mention_evidence e using (mention_id)
 where m.mention_key = r.mention_id;
 
 -- Merges and splits since the previous run (temp table resolver_changes), kept as history.

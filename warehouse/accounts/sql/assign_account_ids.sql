@@ -8,7 +8,9 @@ with overlap as (
     where l.anchor is not null and p.account_id is not null group by all
 ),
 previous_choice as (
-    select previous_id, arg_max(anchor, (w, anchor)) as anchor from overlap group by previous_id
+    -- on a tie the part a steward split off is the one that leaves
+    select previous_id, arg_max(anchor, (w, anchor not like 'override:split%', anchor)) as anchor
+    from overlap group by previous_id
 ),
 inherited as (
     select o.anchor, arg_max(o.previous_id, (o.w, o.previous_id)) as previous_id
@@ -48,7 +50,7 @@ with spellings as (
 display as (
     select anchor, arg_max(account_name, (from_crm, w, account_name)) as account_name from spellings group by anchor
 )
-select l.mention_id, i.account_id, d.account_name, l.match_method, l.confidence, l.evidence
+select l.mention_id, i.account_id, d.account_name, l.match_method, l.confidence
 from resolver_labels l
 left join resolver_account_ids i using (anchor)
 left join display d using (anchor);

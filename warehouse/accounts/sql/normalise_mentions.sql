@@ -12,7 +12,6 @@ from (select distinct crm_id::varchar as crm_id from resolver_input where crm_id
 
 create or replace temp table resolver_nodes as
 select
-    (row_number() over () - 1)::bigint as node,
     i.mention_id::varchar as mention_id,
     i.account_name,
     coalesce(i.weight, 1)::double as weight,

@@ -1,0 +1,23 @@
+-- Why each mention is where it is, in words (written once per key; the pipeline keeps it on the aliases).
+create or replace temp table resolver_evidence as
+select 'crm_id' as match_method, crm_key as key, 'CRM id ' || sb_crm18(crm_key) as evidence
+from (select distinct crm_key from resolver_nodes where crm_key is not null)
+union all
+select 'domain', domain_key, 'e-mail domain ' || domain_key
+    || case when anchor like 'domain:%' then '' else ', seen with ' || sb_anchor_text(anchor) end
+from resolver_domain_anchors where anchor is not null
+union all
+select method, name_key,
+    case method
+        when 'exact_name' then 'name "' || name_key || '"'
+        else 'name "' || name_key || '" ~ "' || target_key || '" (' || edits || ' edit, similarity '
+             || round(similarity, 3) || ')' end
+    || case when anchor like 'name:%' then '' else ', seen with ' || sb_anchor_text(anchor) end
+from resolver_name_final;
+
+create or replace temp table resolver_mention_evidence as
+select l.mention_id,
+    case when l.match_method = 'override' then l.override_evidence else e.evidence end as evidence
+from resolver_labels l
+left join resolver_evidence e on e.match_method = l.match_method
+    and e.key = case l.match_method when 'crm_id' then l.crm_key when 'domain' then l.domain_key else l.name_key end;
