@@ -22,7 +22,7 @@ from schemas import builtin_sources_dir
 from schemas.spec import SourceSpec, load_spec, parse_spec
 from warehouse.home import Home
 from warehouse.inference import InferenceError, default_name, infer_spec
-from warehouse.inference.profile import profile_file
+from warehouse.inference.profile import FALLBACK_ENCODING, profile_file
 from warehouse.inference.rules import (TimestampCounts, detect_choice_scale, detect_scale, detect_timestamp,
                                        leading_number)
 from warehouse.inference.yaml_text import scalar
@@ -38,6 +38,8 @@ NOT_SURVEY_EXPORTS = {
     "field_count.csv": "no column holds timestamps",
     "header_only.csv": "no responses",
     "header_only_no_newline.csv": "no responses",
+    "legacy_cp1252.csv": "no column holds timestamps",
+    "legacy_cp1252_header.csv": "no column holds timestamps",
     "product_survey.jsonl": "no column names the customer",
     "responses_array.json": "no column names the customer",
     "responses_wrapped.json": "no column names the customer",
@@ -69,6 +71,10 @@ EXPECTED = {
                                 "metrics": {"nps_recommend": "nps"}},
     "typeform_results.csv": {"id": "#", "responded_at": "Submit Date (UTC)",
                              "account": {"name": "company", "email": "email", "crm_id": "account_id"}},
+    "salesforce_report.csv": {"id": "Case ID", "responded_at": "Date/Time Closed",
+                              "account": {"name": "Account Name", "email": "Contact Email", "crm_id": "Account ID"},
+                              "metrics": {"CSAT Score": "csat", "Likely to Recommend": "nps"},
+                              "comment": "Survey Comment"},
     "zendesk_satisfaction_ratings.json": {"responded_at": "created_at", "metrics": {"score": "csat"},
                                           "comment": "comment"},
 }
@@ -108,11 +114,15 @@ def sample_cases() -> list[Case]:
 
 
 def _read_error(case: Case) -> ConnectorError | None:
-    try:
-        list(read_file(case.format, case.file, case.file.name).batches)
-    except ConnectorError as error:
-        return error
-    return None
+    """Why the connector cannot read the sample, in UTF-8 or (as infer falls back to) cp1252; else None."""
+    for encoding in (None, FALLBACK_ENCODING):
+        try:
+            list(read_file(case.format, case.file, case.file.name, encoding=encoding).batches)
+            return None
+        except ConnectorError as error:
+            if error.rule != "encoding":
+                return error
+    return error
 
 
 CASES = sample_cases()
@@ -257,12 +267,17 @@ def test_a_file_that_is_no_survey_export_is_refused_with_the_reason(case: Case) 
     assert (unreadable.detail if unreadable else NOT_SURVEY_EXPORTS[case.file.name]) in result.stderr
 
 
-def test_a_declared_encoding_is_used_and_kept() -> None:
-    result = silobridge("sources", "infer", str(SAMPLES / "legacy_cp1252_header.csv"), "--format", "csv",
-                        "--encoding", "cp1252")
-    assert result.returncode == 2 and "no column holds timestamps" in result.stderr  # read, but no survey
-    inferred = infer_spec(SAMPLES / "semicolon_eu.csv", "csv", encoding="utf-8")
-    assert inferred.spec.encoding == "utf-8" and inferred.spec.options == {"delimiter": ";"}
+def test_a_declared_encoding_is_used_and_kept(tmp_path: Path) -> None:
+    declared = silobridge("sources", "infer", str(SAMPLES / "legacy_cp1252_header.csv"), "--format", "csv",
+                          "--encoding", "utf-8")
+    assert declared.returncode == 2 and "encoding" in declared.stderr  # declared wrongly: no fallback
+    export = tmp_path / "export.csv"
+    export.write_bytes("Kunde;Datum;Kommentar\nMüller GmbH;31.12.2024;Preis zu hoch\n".encode("cp1252"))
+    guessed = infer_spec(export, "csv")
+    assert (guessed.spec.encoding, guessed.spec.options) == ("cp1252", {"delimiter": ";"})
+    assert "encoding" in guessed.proposal.guesses
+    kept = infer_spec(SAMPLES / "semicolon_eu.csv", "csv", encoding="utf-8")
+    assert kept.spec.encoding == "utf-8" and "encoding" not in kept.proposal.guesses
 
 
 def test_without_output_the_spec_is_printed_and_parses(tmp_path: Path) -> None:

@@ -45,8 +45,6 @@ def infer_spec(file: Path, fmt: str, name: str | None = None, encoding: str | No
         raise InferenceError(f"{Path(file).name} has no responses to learn from "
                              f"({sum(profile.reader_rejects.values())} record(s) set aside by the reader)")
     proposal = propose(profile, name)
-    if encoding:
-        proposal.spec["encoding"] = encoding
     proposal.header[:] = _header(profile, proposal)
     text = render(proposal)
     return InferredSpec(text, parse_spec(yaml.safe_load(text), f"{proposal.spec['name']}.yaml"), proposal, profile)

@@ -8,7 +8,7 @@ numbers per column.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,9 @@ from warehouse.inference.rules import THRESHOLDS, TIMESTAMP_FORMATS, TimestampCo
 __all__ = ["SAMPLE_ROWS", "ColumnProfile", "FileProfile", "profile_file"]
 
 SAMPLE_ROWS = 10_000
+# Tried when a file is not valid UTF-8 and no encoding was given: Windows' Western European code page,
+# what Excel and CRM report exports write.
+FALLBACK_ENCODING = "cp1252"
 _DELIMITERS = (";", "\t", "|")
 
 
@@ -79,6 +82,8 @@ class FileProfile:
     n_profiled: int                   # of which the first ones were profiled
     reader_rejects: dict[str, int]    # rule → records the reader set aside (previews, field counts ...)
     layout: str                       # how the header was read, for the proposal's comment
+    encoding: str | None = None       # the encoding the file was read in, when one had to be given
+    encoding_guessed: bool = False    # ... because it is not UTF-8 and none was declared
 
     def column(self, name: str) -> ColumnProfile:
         return next(c for c in self.columns if c.name == name)
@@ -86,8 +91,21 @@ class FileProfile:
 
 def profile_file(path: Path, fmt: str, encoding: str | None = None,
                  options: dict[str, Any] | None = None) -> FileProfile:
-    """Read ``path`` as ``fmt`` and profile the first :data:`SAMPLE_ROWS` rows of every column."""
-    options = dict(options or {})
+    """Read ``path`` as ``fmt`` and profile the first :data:`SAMPLE_ROWS` rows of every column.
+
+    A file that is not UTF-8 (nor declares another encoding with a byte-order mark) is read as
+    :data:`FALLBACK_ENCODING` when no encoding is given, and the profile says the encoding is a guess.
+    """
+    try:
+        return _profile(path, fmt, encoding, dict(options or {}))
+    except ConnectorError as error:
+        if encoding is not None or error.rule != "encoding":
+            raise
+    profile = _profile(path, fmt, FALLBACK_ENCODING, dict(options or {}))
+    return replace(profile, encoding_guessed=True)
+
+
+def _profile(path: Path, fmt: str, encoding: str | None, options: dict[str, Any]) -> FileProfile:
     opened, options, layout = _open(path, fmt, encoding, options)
     sample, n_rows, rejects = _sample(opened)
     descriptions = _descriptions(path, fmt, encoding, options, opened.columns)
@@ -95,7 +113,7 @@ def profile_file(path: Path, fmt: str, encoding: str | None = None,
         layout = (f"columns named by {fmt}'s column ids (`columns_by: column_id`); "
                   "each column's question text is shown beside it")
     columns = _profile_columns(sample, opened.columns, descriptions)
-    return FileProfile(path, fmt, options, columns, n_rows, sample.num_rows, rejects, layout)
+    return FileProfile(path, fmt, options, columns, n_rows, sample.num_rows, rejects, layout, encoding)
 
 
 def _open(path: Path, fmt: str, encoding: str | None, options: dict[str, Any]):

@@ -79,6 +79,11 @@ def _label(column: ColumnProfile) -> str:
     return f"{column.name}: {column.description}" if column.description else column.name
 
 
+def _asked(column: ColumnProfile, text: str) -> str:
+    """A note led by the column's question text, when the export names columns by id."""
+    return f"{column.description} — {text}" if column.description and text else column.description or text
+
+
 def _words(column: ColumnProfile) -> set[str]:
     return tokens(column.name, column.description)
 
@@ -115,6 +120,11 @@ def propose(profile: FileProfile, name: str | None = None) -> Proposal:
     spec["format"] = profile.format
     spec["path"] = f"landing/{name}/{profile.file.name}"
     proposal.note("path", f"this one file; landing/{name}/*{profile.file.suffix} takes every export dropped there")
+    if profile.encoding:
+        spec["encoding"] = profile.encoding
+        if profile.encoding_guessed:
+            proposal.note("encoding", "the file is not UTF-8; Windows' Western European code page assumed "
+                          "(check accented names in the dry run)", guess=True)
     if profile.options:
         spec["options"] = dict(profile.options)
         proposal.note("options", "reader options the file needed")
@@ -169,9 +179,7 @@ def _responded_at(proposal: Proposal, columns: _Columns) -> None:
     if others:
         notes.append(f"other timestamps: {', '.join(others)}")
         unsure = unsure or _weight(ranked[1][0], HINTS.timestamp) == _weight(column, HINTS.timestamp)
-    if column.description:
-        notes.insert(0, column.description)
-    proposal.note("responded_at", "; ".join(notes), guess=unsure)
+    proposal.note("responded_at", _asked(column, "; ".join(notes)), guess=unsure)
 
 
 # --- customer ---------------------------------------------------------------------------------------------
@@ -264,10 +272,8 @@ def _response_id(proposal: Proposal, columns: _Columns, account: dict[str, str])
     column = columns.take(min(candidates, key=lambda c: c[:2])[2])
     proposal.spec["id"] = column.name
     others = [c[2].name for c in sorted(candidates, key=lambda c: c[:2])[1:]]
-    text = column.description or "unique in the sample"
-    if others:
-        text += f"; other unique id columns: {', '.join(others)}"
-    proposal.note("id", text, guess=bool(others))
+    text = "unique in the sample" + (f"; other unique id columns: {', '.join(others)}" if others else "")
+    proposal.note("id", _asked(column, text), guess=bool(others))
 
 
 # --- scores -----------------------------------------------------------------------------------------------
@@ -328,9 +334,8 @@ def _scores(proposal: Proposal, columns: _Columns) -> None:
         else:
             _out_of_scale(proposal, column, scale)
         scores.append(entry)
-        notes = [column.description] if column.description else []
-        notes.append(_scale_note(kind, scale, column, values, why))
-        proposal.note(f"scores[{len(scores) - 1}]", "; ".join(notes), guess=not (sure and metric_sure))
+        proposal.note(f"scores[{len(scores) - 1}]", _asked(column, _scale_note(kind, scale, column, values, why)),
+                      guess=not (sure and metric_sure))
     if scores:
         proposal.spec["scores"] = scores
     else:
@@ -422,14 +427,16 @@ def _topic(proposal: Proposal, columns: _Columns) -> None:
         elif column.share(column.n_comma) >= THRESHOLDS.topic_separator_share:
             separator = ","
     proposal.spec["topic"] = {"column": column.name, "separator": separator} if separator else column.name
-    text = column.description + "; " if column.description else ""
     if is_list:
-        text += "lists of answers (each one a topic)"
+        text = "lists of answers (each one a topic)"
     elif separator:
-        text += f"answers joined by {separator!r}, split into topics"
+        text = f"answers joined by {separator!r}, split into topics"
     else:
-        text += "one answer per response"
-    proposal.note("topic", text, guess=separator == "," or len(candidates) > 1)
+        text = "one answer per response"
+    others = [c[2].name for c in sorted(candidates, key=lambda c: c[:2])[1:]]
+    if others:
+        text += f"; other topic-like columns: {', '.join(others)}"
+    proposal.note("topic", _asked(column, text), guess=separator == "," or bool(others))
 
 
 def _comment(proposal: Proposal, columns: _Columns) -> None:
@@ -449,10 +456,8 @@ def _comment(proposal: Proposal, columns: _Columns) -> None:
     column = columns.take(ranked[0][3])
     proposal.spec["comment"] = column.name
     others = [c[3].name for c in ranked[1:]]
-    text = column.description or "free text"
-    if others:
-        text += f"; other free text kept as attributes: {', '.join(others)}"
-    proposal.note("comment", text, guess=bool(others) or ranked[0][0] == 0)
+    text = "free text" + (f"; other free text kept as attributes: {', '.join(others)}" if others else "")
+    proposal.note("comment", _asked(column, text), guess=bool(others) or ranked[0][0] == 0)
 
 
 def _is_personal(column: ColumnProfile) -> bool:
@@ -474,8 +479,7 @@ def _attributes(proposal: Proposal, columns: _Columns) -> None:
         for i, column in enumerate(kept):
             unscored = proposal.notes.pop(f"_unscored:{column.name}", None)
             if unscored:
-                proposal.notes[f"attributes[{i}]"] = Note(
-                    (f"{column.description}; " if column.description else "") + unscored.text, True)
+                proposal.notes[f"attributes[{i}]"] = Note(_asked(column, unscored.text), True)
             elif column.description:
                 proposal.note(f"attributes[{i}]", column.description)
     for key in [k for k in proposal.notes if k.startswith("_unscored:")]:

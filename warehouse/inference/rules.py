@@ -300,7 +300,7 @@ HINTS = Hints(
                          "group", "latitude", "longitude", "accuracy", "zip", "code", "collector", "size",
                          "employees", "revenue", "index"}),
     topic={"reason": 10, "reasons": 10, "category": 9, "topic": 9, "topics": 9, "features": 8, "feature": 8,
-           "tag": 7, "tags": 7, "theme": 7, "subject": 6, "area": 5, "issue": 5},
+           "tag": 7, "tags": 7, "theme": 7, "products": 7, "subject": 6, "area": 5, "issue": 5},
     comment={"comment": 10, "comments": 10, "feedback": 9, "verbatim": 9, "remarks": 9, "remark": 9,
              "kommentar": 9, "commentaire": 9, "better": 10, "improve": 10, "suggestion": 8, "suggestions": 8,
              "else": 7, "anything": 7, "why": 6, "explain": 6, "tell": 6, "text": 3, "notes": 3, "open": 3},

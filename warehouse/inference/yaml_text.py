@@ -22,7 +22,7 @@ from warehouse.inference.propose import Note, Proposal
 __all__ = ["render", "scalar", "comment"]
 
 # Keys in the order a reader expects them; a note on an absent key is printed where it would be.
-KEY_ORDER = ("name", "department", "survey", "format", "path", "options", "encoding", "id", "responded_at",
+KEY_ORDER = ("name", "department", "survey", "format", "path", "encoding", "options", "id", "responded_at",
              "account", "topic", "comment", "scores", "attributes", "max_reject_rate")
 
 
