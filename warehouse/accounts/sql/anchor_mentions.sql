@@ -1,7 +1,7 @@
 -- Stage "anchor": every key points at one account anchor, strongest evidence first, never at two.
 -- A CRM record is an anchor. A domain joins the CRM record that clearly dominates its mentions with a
 -- CRM id, and links nothing when CRM records share it. A name then joins the anchor that clearly
--- dominates its mentions. "Clearly" is AnchorShare; below it a key is ambiguous and links nothing.
+-- dominates its mentions (a domain speaks only for the name most of its mentions give). "Clearly" is AnchorShare; below it a key is ambiguous and links nothing.
 create or replace temp table resolver_name_crm as
 with votes as (
     select name_key, crm_key, sum(weight) as w from resolver_nodes
@@ -35,15 +35,18 @@ select d.domain_key,
              case when nc.crm_key is null then 'name:' || n.name_key
                   when nc.share >= $name_anchor_share then 'crm:' || nc.crm_key
                   else 'domain:' || d.domain_key end
-         else 'domain:' || d.domain_key end as anchor
+         else 'domain:' || d.domain_key end as anchor,
+    case when c.crm_key is null and n.share >= $domain_name_share then n.name_key end as via_name,
+    n.name_key as top_name
 from (select distinct domain_key from resolver_nodes where domain_key is not null) d
 left join crm_ranked c using (domain_key)
 left join name_ranked n using (domain_key)
 left join resolver_name_crm nc on nc.name_key = n.name_key;
 
 create or replace temp table resolver_name_anchors as
-with strong as (  -- each named mention's strongest anchor: its CRM record, else its domain's anchor
-    select n.name_key, coalesce('crm:' || n.crm_key, d.anchor) as anchor, sum(n.weight) as w
+with strong as (  -- each named mention's CRM record, else its domain's anchor if the name is the domain's own
+    select n.name_key, coalesce('crm:' || n.crm_key, case when d.top_name = n.name_key then d.anchor end) as anchor,
+        sum(n.weight) as w
     from resolver_nodes n left join resolver_domain_anchors d using (domain_key)
     where n.name_key is not null
     group by all

@@ -4,7 +4,9 @@ select 'crm_id' as match_method, crm_key as key, 'CRM id ' || sb_crm18(crm_key) 
 from (select distinct crm_key from resolver_nodes where crm_key is not null)
 union all
 select 'domain', domain_key, 'e-mail domain ' || domain_key
-    || case when anchor like 'domain:%' then '' else ', seen with ' || sb_anchor_text(anchor) end
+    || case when anchor like 'domain:%' or anchor like 'name:%' then ''
+            else coalesce(' of name "' || via_name || '"', '') || ', seen with ' || sb_anchor_text(anchor) end
+    || case when anchor like 'name:%' then ' of name "' || via_name || '"' else '' end
 from resolver_domain_anchors where anchor is not null
 union all
 select method, name_key,

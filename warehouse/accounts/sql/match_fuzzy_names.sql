@@ -65,14 +65,17 @@ eligible as (
            or (c.target_weight = query_weight and c.target_key < c.query_key))
       and (c.target_anchor is not null or c.target_is_weak)
 ),
+ranked as (  -- fewest edits first, then names placed by stronger evidence before other weak names
+    select *, edits * 2 + target_is_weak::int as rank from eligible
+),
 best as (
-    select query_key, min(edits) as edits from eligible group by query_key
+    select query_key, min(rank) as rank from ranked group by query_key
 )
 select e.query_key,
     arg_max(e.target_key, (e.similarity, e.target_weight, e.target_key)) as target_key,
     any_value(e.joins) as joins,
     max(e.similarity) as similarity,
     min(e.edits) as edits
-from eligible e join best b on b.query_key = e.query_key and b.edits = e.edits
+from ranked e join best b on b.query_key = e.query_key and b.rank = e.rank
 group by e.query_key
 having count(distinct e.joins) = 1;
