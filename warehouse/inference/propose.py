@@ -50,6 +50,7 @@ class Proposal:
     absent: dict[str, Note] = field(default_factory=dict)
     header: list[str] = field(default_factory=list)
     sample_rejects: dict[str, int] = field(default_factory=dict)  # rule → sample rows the spec would reject
+    maybe_scores: dict[str, str] = field(default_factory=dict)  # column → why it might be a score after all
 
     def note(self, key: str, text: str, guess: bool = False) -> None:
         self.notes[key] = Note(text, guess)
@@ -295,50 +296,67 @@ def _is_numeric_score(column: ColumnProfile) -> bool:
             and not (_words(column) & HINTS.not_score) and not _NPS_GROUP.search(column.description or column.name))
 
 
+_SCALE_WORDS = {"csat_like": "a satisfaction", "effort_like": "an effort", "agreement": "an agreement",
+                "quality": "a quality"}
+
+
+@dataclass(frozen=True)
+class _ScoreColumn:
+    """A column found to hold answers on a scale, before its metric is named."""
+
+    column: ColumnProfile
+    kind: str                         # nps_like, csat_like, effort_like, agreement, quality
+    scale: tuple[int, int]
+    sure: bool
+    higher_is_better: bool = True
+    values: dict[str, int] | None = None  # answer text → number, for labelled answers
+    why: str = ""
+
+
+def _score_column(proposal: Proposal, column: ColumnProfile, hint: str | None) -> _ScoreColumn | None:
+    if _is_numeric_score(column):
+        guess = detect_scale(column.integer_histogram, hint)
+        if guess is None:
+            return None
+        if not (hint or _words(column) & HINTS.score):
+            proposal.maybe_scores[column.name] = (
+                f"whole numbers {min(column.integer_histogram)}-{max(column.integer_histogram)}: "
+                "coded answers, or a score to add under scores?")
+            return None
+        return _ScoreColumn(column, guess.kind, guess.scale, guess.sure,
+                            higher_is_better=not (guess.kind == "effort_like" and hint != "csat_like"))
+    if column.distinct_values and column.share(column.n_numeric) < 1:
+        choice = detect_choice_scale(column.distinct_values)
+        if choice is not None:
+            return _ScoreColumn(column, _choice_kind(choice, hint), choice.scale, False, choice.higher_is_better,
+                                choice.values, choice.note or f"answer texts of {_SCALE_WORDS[choice.kind]} scale")
+    return None
+
+
 def _scores(proposal: Proposal, columns: _Columns) -> None:
     siblings = {c.name.lower() for c in columns.free}
-    found: list[tuple[ColumnProfile, str, tuple[int, int], bool, bool, dict[str, int] | None, str]] = []
-    for column in list(columns.free):
-        hint = _hinted_kind(column, siblings)
-        has_score_words = bool(hint or _words(column) & HINTS.score)
-        if _is_numeric_score(column):
-            guess = detect_scale(column.integer_histogram, hint)
-            if guess is None:
-                continue
-            if not has_score_words:
-                proposal.notes[f"_unscored:{column.name}"] = Note(
-                    f"{column.name} holds whole numbers {min(column.integer_histogram)}-"
-                    f"{max(column.integer_histogram)}: coded answers, or a score to add under scores?", True)
-                continue
-            higher = not (guess.kind == "effort_like" and hint != "csat_like")
-            found.append((column, guess.kind, guess.scale, guess.sure, higher, None, ""))
-        elif column.distinct_values and column.share(column.n_numeric) < 1:
-            choice = detect_choice_scale(column.distinct_values)
-            if choice is not None:
-                found.append((column, _choice_kind(choice, hint), choice.scale, False, choice.higher_is_better,
-                              choice.values,
-                              choice.note or f"answer texts of a {choice.kind.replace('_', ' ')} scale"))
+    hints = {c.name: _hinted_kind(c, siblings) for c in columns.free}
+    found = [f for c in list(columns.free) if (f := _score_column(proposal, c, hints[c.name]))]
     used: set[str] = set()
-    scores = []
-    for column, kind, scale, sure, higher, values, why in found:
-        columns.take(column)
-        hint = _hinted_kind(column, siblings) or (kind if values and kind in ("csat_like", "effort_like") else None)
-        metric, metric_sure = _metric(column, kind, used, hint)
+    for i, score in enumerate(found):
+        columns.take(score.column)
+        labelled = score.kind if score.values and score.kind in ("csat_like", "effort_like") else None
+        metric, metric_sure = _metric(score.column, score.kind, used, hints[score.column.name] or labelled)
         used.add(metric)
-        entry: dict[str, Any] = {"column": column.name, "metric": metric, "scale": list(scale)}
-        if not higher:
+        entry: dict[str, Any] = {"column": score.column.name, "metric": metric, "scale": list(score.scale)}
+        if not score.higher_is_better:
             entry["higher_is_better"] = False
-        if values:
-            entry["values"] = values
-            why = _off_scale(proposal, column, values, why)
+        why = score.why
+        if score.values:
+            entry["values"] = score.values
+            why = _off_scale(proposal, score.column, score.values, why)
         else:
-            _out_of_scale(proposal, column, scale)
-        scores.append(entry)
-        proposal.note(f"scores[{len(scores) - 1}]", _asked(column, _scale_note(kind, scale, column, values, why)),
-                      guess=not (sure and metric_sure))
-    if scores:
-        proposal.spec["scores"] = scores
-    else:
+            _out_of_scale(proposal, score.column, score.scale)
+        proposal.spec.setdefault("scores", []).append(entry)
+        proposal.note(f"scores[{i}]", _asked(score.column, _scale_note(score.kind, score.scale, score.column,
+                                                                         score.values, why)),
+                      guess=not (score.sure and metric_sure))
+    if not found:
         proposal.absent["scores"] = Note("no score column found (numbers on 0-10, 1-5 or 1-7, or answer texts "
                                          "such as Very satisfied)", guess=True)
 
@@ -477,13 +495,9 @@ def _attributes(proposal: Proposal, columns: _Columns) -> None:
     if kept:
         proposal.spec["attributes"] = [c.name for c in kept]
         for i, column in enumerate(kept):
-            unscored = proposal.notes.pop(f"_unscored:{column.name}", None)
-            if unscored:
-                proposal.notes[f"attributes[{i}]"] = Note(_asked(column, unscored.text), True)
-            elif column.description:
-                proposal.note(f"attributes[{i}]", column.description)
-    for key in [k for k in proposal.notes if k.startswith("_unscored:")]:
-        del proposal.notes[key]
+            maybe = proposal.maybe_scores.get(column.name)
+            if maybe or column.description:
+                proposal.note(f"attributes[{i}]", _asked(column, maybe or ""), guess=bool(maybe))
     if personal:
         proposal.absent["attributes"] = Note(
             "left out, personal data stays out of the warehouse: " + ", ".join(c.name for c in personal))

@@ -285,7 +285,7 @@ HINTS = Hints(
                "ended": 8, "finished": 7, "sent": 6, "closed": 6, "close": 6, "timestamp": 5, "response": 4,
                "survey": 4, "date": 3, "time": 3, "created": 3, "at": 2, "landed": 1, "start": 0, "started": 0,
                "updated": 0, "modified": 0, "due": -1, "birth": -5},
-    email=frozenset({"email", "mail", "e"}),
+    email=frozenset({"email", "mail"}),
     company={"company": 10, "organisation": 10, "organization": 10, "account": 8, "customer": 7, "client": 7,
              "org": 6, "firm": 6, "employer": 6, "business": 5, "kunde": 7, "firma": 7, "unternehmen": 7,
              "societe": 7, "empresa": 7, "tenant": 4},
