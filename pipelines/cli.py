@@ -188,6 +188,9 @@ def sources_infer(home: str | None, file: str, fmt: str, name: str | None, encod
     if fmt not in available_formats():
         raise click.BadParameter(f"{fmt!r}; known formats: {', '.join(sorted(available_formats()))}",
                                  param_hint="--format")
+    if output and Path(output).exists():  # a reviewed spec is never overwritten by a new proposal
+        click.echo(f"error: {output} exists; remove it or write the proposal elsewhere", err=True)
+        sys.exit(2)
     try:
         inferred = infer_spec(Path(file), fmt, name, encoding)
     except SpecError as error:  # e.g. a --name that is not snake_case
@@ -195,6 +198,9 @@ def sources_infer(home: str | None, file: str, fmt: str, name: str | None, encod
     except (ConnectorError, InferenceError) as error:
         click.echo(f"error: cannot infer a spec from {file}: {error}", err=True)
         sys.exit(2)
+    existing = _home(home).sources / f"{inferred.spec.name}.yaml"
+    if existing.exists() and Path(output or "").resolve() != existing.resolve():
+        click.echo(f"note: {existing} already declares a source of this name; choose another --name", err=True)
     if output is None:
         click.echo(inferred.text, nl=False)
         return

@@ -290,6 +290,15 @@ def test_without_output_the_spec_is_printed_and_parses(tmp_path: Path) -> None:
     assert not tmp_path.joinpath("sources").exists()  # nothing written without -o
 
 
+def test_a_written_spec_is_never_overwritten(tmp_path: Path) -> None:
+    target = tmp_path / "reviewed.yaml"
+    target.write_text("# reviewed by hand\n")
+    result = silobridge("sources", "infer", str(SAMPLES / "surveymonkey.csv"), "--format", "surveymonkey_csv",
+                        "-o", str(target))
+    assert result.returncode == 2 and "exists" in result.stderr
+    assert target.read_text() == "# reviewed by hand\n"
+
+
 def test_unknown_format_and_bad_name_are_usage_errors() -> None:
     unknown = silobridge("sources", "infer", str(SAMPLES / "surveymonkey.csv"), "--format", "sm_csv")
     assert unknown.returncode == 2 and "surveymonkey_csv" in unknown.stderr
