@@ -321,6 +321,46 @@ def test_every_guess_is_marked_and_every_key_explained() -> None:
 
 # --- the rules, case by case ------------------------------------------------------------------------------
 
+CRM_EXPORT = (
+    "Opportunity ID,Account ID,Account Name,Contact Email,First Name,IP Address,Opportunity Owner,Closed At,"
+    "Wave,Amount,Effort,Satisfaction,Why did you choose us?\n"
+    "0065g00000OPP01AAA,0015g00000Xyz12,ACME Corp.,jo@acme.com,Jo,203.0.113.7,Sam Seller,2024-03-18T09:02:11Z,"
+    "2,12500.50,2,5,\"Price, and the people\"\n"
+    "0065g00000OPP02AAA,0015g00000Xyz12AAB,Acme Corporation,al@acme.com,Al,198.51.100.2,Sam Seller,"
+    "2024-03-19T10:00:00Z,2,800.00,7,1,Support was slow to answer us\n"
+    "0065g00000OPP03AAA,0015g00000Glb77,Globex,gi@globex.com,Gi,192.0.2.1,Ana Rep,2024-03-20T11:30:00Z,2,100.00,"
+    "4,3,Nothing in particular to add here\n"
+)
+
+
+@pytest.fixture(scope="module")
+def crm_spec(tmp_path_factory: pytest.TempPathFactory) -> SourceSpec:
+    path = tmp_path_factory.mktemp("crm") / "sales" / "won_deals_2024-03.csv"
+    path.parent.mkdir()
+    path.write_text(CRM_EXPORT, encoding="utf-8")
+    return infer_spec(path, "csv").spec
+
+
+@pytest.mark.parametrize("role, column", [
+    (lambda s: s.name, "won_deals"),                       # dated part of the file name dropped
+    (lambda s: s.department, "sales"),                     # from the folder
+    (lambda s: s.id, "Opportunity ID"),                    # unique Salesforce ids, but not an account's (006)
+    (lambda s: s.account.crm_id, "Account ID"),            # 15- and 18-character ids with the account prefix 001
+    (lambda s: s.account.name, "Account Name"),
+    (lambda s: s.account.email, "Contact Email"),
+    (lambda s: s.responded_at.column, "Closed At"),
+    (lambda s: s.comment, "Why did you choose us?"),
+    (lambda s: {(x.column, x.metric, tuple(x.scale), x.higher_is_better) for x in s.scores},
+     {("Effort", "ces", (1.0, 7.0), False), ("Satisfaction", "csat", (1.0, 5.0), True)}),
+    (lambda s: s.attributes, ["Wave", "Amount"]),          # a constant and decimals are no scores
+])
+def test_roles_of_a_crm_export(crm_spec: SourceSpec, role, column):
+    assert role(crm_spec) == column
+
+
+def test_personal_columns_stay_out(crm_spec: SourceSpec):
+    assert not {"First Name", "IP Address", "Opportunity Owner"} & set(crm_spec.mapped_columns())
+
 @pytest.mark.parametrize("histogram, hint, scale, kind, sure", [
     ({1: 4, 2: 1, 3: 9, 4: 20, 5: 30}, None, (1, 5), "csat_like", True),
     ({2: 1, 3: 1, 4: 1}, None, (1, 5), "csat_like", False),          # top never reached: 1-5 or 1-7?
