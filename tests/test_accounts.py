@@ -239,3 +239,22 @@ def test_previous_ids_are_kept_and_merges_and_splits_recorded() -> None:
     assert out["1"][0] == out["2"][0] == out["5"][0] == "acc_alpha"
     assert out["3"][0] == "acc_beta" != out["4"][0]
     assert changes == [("merge", "acc_alpha_holdings", "acc_alpha"), ("split", "acc_beta", out["4"][0])]
+
+
+def test_an_unlisted_free_mail_domain_does_not_chain_a_company_into_another() -> None:
+    # planet.nl is on no free-mail list and a CRM record uses it; Groenveld writes from it once.
+    rows = [("1", "crm", "Stosyn BV", "planet.nl", CRM_A), ("2", "crm", "Stosyn", "planet.nl", CRM_A),
+            ("3", "s", "Stosyn", "planet.nl", None), ("4", "s", "Groenveld Vastgoed BV", "planet.nl", None)]
+    rows += [(str(i), "s", "Groenveld Vastgoed", "gmail.com", None) for i in range(5, 8)]
+    out = resolve(rows)
+    assert out["1"][0] == out["3"][0] and out["3"][1] == "domain"
+    assert {out[str(i)][0] for i in range(4, 8)} == {out["4"][0]} != {out["1"][0]}
+    assert out["4"][1] == "exact_name"
+
+
+def test_a_typo_written_from_the_company_domain_stays_with_the_company() -> None:
+    # The typo is one edit from this company and from a near twin, so no fuzzy match is made: the domain decides.
+    rows = [("1", "crm", "Nordic Steel Elektro AG", "nse.de", CRM_A), ("2", "crm", "Noridc Steel Elekto", None, CRM_B),
+            ("3", "s", "Noridc Steel Elektro AG", "nse.de", None), ("4", "s", "Noridc Steel Elektro AG", "nse.de", None)]
+    out = resolve(rows)
+    assert out["3"][0] == out["4"][0] == out["1"][0] != out["2"][0] and out["3"][1] == "domain"
