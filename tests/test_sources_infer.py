@@ -115,14 +115,16 @@ def sample_cases() -> list[Case]:
 
 def _read_error(case: Case) -> ConnectorError | None:
     """Why the connector cannot read the sample, in UTF-8 or (as infer falls back to) cp1252; else None."""
+    failure = None
     for encoding in (None, FALLBACK_ENCODING):
         try:
             list(read_file(case.format, case.file, case.file.name, encoding=encoding).batches)
             return None
         except ConnectorError as error:
+            failure = error
             if error.rule != "encoding":
-                return error
-    return error
+                break
+    return failure
 
 
 CASES = sample_cases()
