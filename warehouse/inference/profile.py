@@ -85,6 +85,11 @@ class FileProfile:
     encoding: str | None = None       # the encoding the file was read in, when one had to be given
     encoding_guessed: bool = False    # ... because it is not UTF-8 and none was declared
 
+    @property
+    def named_by_id(self) -> bool:
+        """The reader named columns by id and the question texts were found (``columns_by``)."""
+        return any(c.description for c in self.columns)
+
     def column(self, name: str) -> ColumnProfile:
         return next(c for c in self.columns if c.name == name)
 

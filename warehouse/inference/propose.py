@@ -108,9 +108,23 @@ class _Columns:
 
 def propose(profile: FileProfile, name: str | None = None) -> Proposal:
     """The proposed spec for a profiled sample export. Raises InferenceError when it cannot be a source."""
-    name = name or default_name(profile.file)
-    department, department_guessed = _department(profile.file)
     proposal = Proposal({})
+    _source_keys(proposal, profile, name or default_name(profile.file))
+    columns = _Columns(list(profile.columns))
+    _responded_at(proposal, columns)
+    _account(proposal, columns)
+    _response_id(proposal, columns)
+    _scores(proposal, columns)
+    _topic(proposal, columns)
+    _comment(proposal, columns)
+    _attributes(proposal, columns)
+    _reject_rate(proposal, profile)
+    return proposal
+
+
+def _source_keys(proposal: Proposal, profile: FileProfile, name: str) -> None:
+    """name, department, survey, format, path, encoding and reader options."""
+    department, department_guessed = _department(profile.file)
     spec = proposal.spec
     spec["name"] = name
     spec["department"] = department
@@ -129,20 +143,9 @@ def propose(profile: FileProfile, name: str | None = None) -> Proposal:
     if profile.options:
         spec["options"] = dict(profile.options)
         proposal.note("options", "reader options the file needed")
-    elif "columns named by" in profile.layout:
+    elif profile.named_by_id:
         spec["options"] = {"columns_by": "column_id"}
         proposal.note("options", "columns by id; each column's question text is in the comment beside it")
-
-    columns = _Columns([c for c in profile.columns])
-    _responded_at(proposal, columns)
-    account = _account(proposal, columns)
-    _response_id(proposal, columns, account)
-    _scores(proposal, columns)
-    _topic(proposal, columns)
-    _comment(proposal, columns)
-    _attributes(proposal, columns)
-    _reject_rate(proposal, profile)
-    return proposal
 
 
 # --- response time ----------------------------------------------------------------------------------------
@@ -185,7 +188,7 @@ def _responded_at(proposal: Proposal, columns: _Columns) -> None:
 
 # --- customer ---------------------------------------------------------------------------------------------
 
-def _account(proposal: Proposal, columns: _Columns) -> dict[str, str]:
+def _account(proposal: Proposal, columns: _Columns) -> None:
     account: dict[str, str] = {}
     notes: list[str] = []
     unsure = False
@@ -217,7 +220,6 @@ def _account(proposal: Proposal, columns: _Columns) -> dict[str, str]:
     if missing:
         notes.append(f"no {' / '.join(missing)} column found")
     proposal.note("account", "; ".join(notes), guess=unsure)
-    return ordered
 
 
 def _best(columns: _Columns, candidates: list[ColumnProfile], hint: frozenset[str]) -> ColumnProfile | None:
@@ -254,7 +256,7 @@ def _company(columns: _Columns) -> ColumnProfile | None:
 
 # --- response id ----------------------------------------------------------------------------------------
 
-def _response_id(proposal: Proposal, columns: _Columns, account: dict[str, str]) -> None:
+def _response_id(proposal: Proposal, columns: _Columns) -> None:
     rows = max((c.n_filled for c in columns.free), default=0)
     candidates = []
     for column in columns.free:
