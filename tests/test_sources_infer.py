@@ -309,6 +309,12 @@ def test_unknown_format_and_bad_name_are_usage_errors() -> None:
     assert bad_name.returncode == 2 and "key 'name'" in bad_name.stderr
 
 
+def test_the_readme_walkthrough_shows_the_current_proposal() -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("$ cat home/sources/product_relationship_nps.yaml\n", 1)[1].split("```", 1)[0]
+    assert shown == infer_spec(SAMPLES / "qualtrics_numeric.csv", "qualtrics_csv", "product_relationship_nps").text
+
+
 def test_every_guess_is_marked_and_every_key_explained() -> None:
     inferred = infer_spec(SAMPLES / "qualtrics_numeric.csv", "qualtrics_csv")
     lines = inferred.text.splitlines()
