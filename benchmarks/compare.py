@@ -265,13 +265,15 @@ def table(summaries: list[Summary], rows: int) -> str:
     by_tool = {s.tool: s for s in summaries}
     ours = by_tool.get("silobridge")
     lines = ["| responses | tool | wall (median) | min–max | CPU (user+sys) | peak RSS | wall ÷ silobridge's "
-             "| peak ÷ silobridge's | rows loaded |",
-             "|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
+             "| CPU ÷ silobridge's | peak ÷ silobridge's | rows loaded |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for s in summaries:
         wall_ratio = f"{s.wall_s / ours.wall_s:.2f}" if ours else "–"
+        cpu_ratio = f"{s.cpu_s / ours.cpu_s:.2f}" if ours and ours.cpu_s else "–"
         peak_ratio = f"{s.peak_rss_bytes / ours.peak_rss_bytes:.2f}" if ours else "–"
-        lines.append(f"| {rows:,} | {s.tool} | {s.wall_s:.2f} s | {s.wall_min_s:.2f}–{s.wall_max_s:.2f} s | "
-                     f"{s.cpu_s:.1f} s | {s.peak_rss_bytes / 2**20:,.0f} MiB | {wall_ratio} | {peak_ratio} | {s.rows:,} |")
+        lines.append(f"| {rows:,} | {s.tool} | {s.wall_s:.1f} s | {s.wall_min_s:.1f}–{s.wall_max_s:.1f} s | "
+                     f"{s.cpu_s:.1f} s | {s.peak_rss_bytes / 2**20:,.0f} MiB | {wall_ratio} | {cpu_ratio} | "
+                     f"{peak_ratio} | {s.rows:,} |")
     return "\n".join(lines)
 
 
