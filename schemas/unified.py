@@ -224,6 +224,7 @@ ACCOUNT_CHANGES = Table(
     description="Merges and splits of accounts between resolutions, so saved queries on an account_id are not "
                 "silently broken: 'merge' when the previous account is gone (absorbed), 'split' when it remains "
                 "without the moved mentions.",
+    primary_key=("run_id", "previous_account_id", "account_id"),
     published=True,
     columns=(
         Column("run_id", pa.string(), "Run whose resolution made the change.", False),

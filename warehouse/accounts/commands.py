@@ -6,12 +6,11 @@ reads the published warehouse and says why the mentions of an account were joine
 
 from __future__ import annotations
 
-from collections import Counter
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import pyarrow.csv as pa_csv
 
 from warehouse.accounts.overrides import Overrides
 from warehouse.accounts.resolve import resolve_mentions
@@ -72,29 +71,42 @@ def _read_input(connection: duckdb.DuckDBPyConnection, path: Path) -> None:
 
 def resolve_csv(input_path: Path, output_path: Path, overrides: Overrides | None = None,
                 settings: ResolverSettings = ResolverSettings(),
-                connection: duckdb.DuckDBPyConnection | None = None) -> ResolveSummary:
+                connection: duckdb.DuckDBPyConnection | None = None, memory_limit: str = "1GB") -> ResolveSummary:
     """Resolve the mentions of ``input_path`` and write one output row per input row to ``output_path``.
 
     Runs in a fresh in-memory database unless ``connection`` is given (left open, with the resolver's
-    temp tables, for a caller that wants to look inside).
+    temp tables, for a caller that wants to look inside). DuckDB keeps to ``memory_limit`` and spills
+    to the system's temporary directory beyond it, so memory stays bounded however long the file.
     """
     own = connection is None
     connection = connect(":memory:") if own else connection
+    connection.execute("set memory_limit = $limit", {"limit": memory_limit})
+    connection.execute("set temp_directory = $dir", {"dir": str(Path(tempfile.gettempdir()) / "silobridge-duckdb")})
     try:
         try:
             _read_input(connection, input_path)
         except duckdb.Error as error:
             raise AccountInputError(f"{input_path}: not a readable CSV: {error}") from error
         resolve_mentions(connection, _MENTIONS, settings, overrides)
-        result = connection.sql(_OUTPUT).to_arrow_table()
+        output_path.parent.mkdir(parents=True, exist_ok=True)
+        # Streamed to the file by DuckDB (COPY takes no parameters; the path is quoted as a literal).
+        literal = "'" + str(output_path).replace("'", "''") + "'"
+        connection.execute(f"copy ({_OUTPUT}) to {literal} (format csv, header true)")
+        n_rows, n_accounts, methods = connection.execute(_COUNTS).fetchall()[0]
     finally:
         if own:
             connection.close()
-    output_path.parent.mkdir(parents=True, exist_ok=True)
-    pa_csv.write_csv(result, output_path)
-    ids = result.column("account_id").to_pylist()
-    methods = Counter(m for m in result.column("match_method").to_pylist() if m)
-    return ResolveSummary(result.num_rows, len({i for i in ids if i}), dict(methods))
+    return ResolveSummary(n_rows, n_accounts, dict(methods or {}))
+
+
+_COUNTS = """
+select (select count(*) from resolver_csv),
+    (select count(distinct account_id) from resolved_mentions),
+    (select map(list(match_method), list(n)) from (
+        select r.match_method, count(*) as n from resolver_csv i
+        join resolved_mentions r on i.mention_key = r.mention_id::ubigint
+        where r.match_method is not null group by all))
+"""
 
 
 _FIND = """
