@@ -11,15 +11,17 @@ import dagster as dg
 from schemas.spec import SourceSpec
 from warehouse.accounts import Overrides, build_accounts
 from warehouse.core import merge_source
+from warehouse.inputs import already_published, record_publish
 from warehouse.marts import build_mart, mart_names
 from warehouse.privacy import pii_salt
 from warehouse.publish import publish
-from warehouse.raw import land_source
+from warehouse.raw import land_source, prune_raw, with_added_columns
 from warehouse.runs import finish_run, start_run
 from warehouse.staging import build_staging
 from warehouse.validation import validate_staging
 
 from pipelines.resources import WarehouseResource
+from pipelines.retries import TRANSIENT_IO_RETRY, retry_only_transient
 
 __all__ = ["source_assets", "core_assets", "mart_assets", "publish_asset", "all_assets", "progress"]
 
@@ -35,18 +37,22 @@ def _report(context: dg.AssetExecutionContext, message: str) -> None:
 
 
 def _raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
-    @dg.asset(name=f"{spec.name}_raw", group_name=spec.department, kinds=DUCKDB,
+    @dg.asset(name=f"{spec.name}_raw", group_name=spec.department, kinds=DUCKDB, retry_policy=TRANSIENT_IO_RETRY,
               description=f"{spec.survey}: new files of `{spec.path}` ({spec.format}), appended as text with lineage.")
     def raw(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-        with warehouse.connection() as connection:
+        with warehouse.connection() as connection, retry_only_transient(context, progress):
             start_run(connection, context.run_id)
             landed = land_source(connection, warehouse.home_dir, spec, context.run_id)
+            pruned = prune_raw(connection, spec, warehouse.home_dir.settings().raw_retention_days, context.run_id)
         rejected = "; ".join(landed.files_rejected.values())
         _report(context, f"{len(landed.files_loaded)} new file(s), {landed.rows_read:,} rows"
-                         + (f"; rejected files: {rejected}" if rejected else ""))
+                         + (f"; rejected files: {rejected}" if rejected else "")
+                         + "".join(f"; schema drift: {warning}" for warning in landed.drift)
+                         + (f"; raw rows of {pruned} file(s) past raw_retention_days deleted" if pruned else ""))
         return dg.MaterializeResult(metadata={
             "files_seen": landed.files_seen, "files_loaded": len(landed.files_loaded),
-            "files_rejected": len(landed.files_rejected), "rows_read": landed.rows_read})
+            "files_rejected": len(landed.files_rejected), "rows_read": landed.rows_read,
+            "schema_drift": len(landed.drift), "files_raw_pruned": pruned})
 
     return raw
 
@@ -57,8 +63,9 @@ def _staging_asset(spec: SourceSpec) -> dg.AssetsDefinition:
                           "then validated with Great Expectations (Data Docs in <home>/reports/data_docs).")
     def staging(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
         with warehouse.connection() as connection:
-            rows = build_staging(connection, spec, context.run_id)
-            report = validate_staging(connection, spec, context.run_id, warehouse.home_dir.reports / "data_docs")
+            current = with_added_columns(connection, spec)  # columns its exports gained land in attributes
+            rows = build_staging(connection, current, context.run_id)
+            report = validate_staging(connection, current, context.run_id, warehouse.home_dir.reports / "data_docs")
         failed = ", ".join(f"{rule} {n:,}" for rule, n in report.failures_by_rule().items())
         _report(context, f"{rows:,} rows staged, {report.n_rows_failing:,} break a rule" + (f" ({failed})" if failed else ""))
         return dg.MaterializeResult(metadata={
@@ -119,14 +126,19 @@ def mart_assets() -> list[dg.AssetsDefinition]:
 
 def publish_asset() -> dg.AssetsDefinition:
     @dg.asset(name="published_warehouse", group_name="publish", kinds=DUCKDB, deps=mart_names(),
+              retry_policy=TRANSIENT_IO_RETRY,
               description="warehouse.duckdb for analysts: schemas core and marts, rebuilt into a temporary "
-                          "file and moved into place atomically.")
+                          "file and moved into place atomically; left as it is when nothing it is built from changed.")
     def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-        with warehouse.connection() as connection:
-            path = publish(connection, warehouse.home_dir, context.run_id)
+        home, settings = warehouse.home_dir, warehouse.mart_settings
+        with warehouse.connection() as connection, retry_only_transient(context, progress):
+            unchanged = already_published(connection, home, settings)
+            if not unchanged:
+                publish(connection, home, context.run_id)
+                record_publish(connection, home, context.run_id, settings)
             finish_run(connection, context.run_id, "success")
-        _report(context, f"published {path}")
-        return dg.MaterializeResult(metadata={"path": str(path)})
+        _report(context, f"{'unchanged' if unchanged else 'published'} {home.warehouse_db}")
+        return dg.MaterializeResult(metadata={"path": str(home.warehouse_db), "republished": not unchanged})
 
     return published_warehouse
 

@@ -51,6 +51,7 @@ def main() -> None:
 
 def _run(home, full_refresh: bool = False) -> int:
     from pipelines.runner import run_pipeline
+    from warehouse.home import SettingsError
     from warehouse.lock import HomeBusy
 
     _print_progress()
@@ -59,9 +60,15 @@ def _run(home, full_refresh: bool = False) -> int:
         outcome = run_pipeline(home, full_refresh=full_refresh)
     except SpecError as error:
         _fail_on_spec_error(error)
+    except SettingsError as error:
+        click.echo(f"error: settings {error}", err=True)
+        sys.exit(2)
     except HomeBusy as busy:
         click.echo(f"error: refusing to start: {busy}", err=True)
         return 1
+    if outcome.nothing_new:
+        click.echo(f"run {outcome.run_id} succeeded: nothing new; warehouse: {home.warehouse_db}")
+        return 0
     if not outcome.success:
         click.echo(f"run {outcome.run_id} failed: {outcome.error}\n"
                    f"The published warehouse is unchanged: {home.warehouse_db}", err=True)

@@ -17,6 +17,8 @@ __all__ = ["alert_on_failure", "failure_summary", "post_alert"]
 
 
 def failure_summary(job: str, run_id: str, step: str, error: BaseException | None) -> dict[str, str]:
+    if isinstance(error, dg.Failure) and error.__cause__ is not None:  # a step's error marked as not retryable
+        error = error.__cause__
     return {
         "event": "silobridge_run_failed",
         "job": job,

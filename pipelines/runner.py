@@ -1,6 +1,8 @@
 """``silobridge run``: the nightly job, executed in this process with a persistent Dagster instance.
 
-The run shows up in ``dagster dev`` of the same home like any scheduled run.
+The run shows up in ``dagster dev`` of the same home like any scheduled run. A run that finds no new
+landing file, and nothing else changed since the last publish (:mod:`warehouse.inputs`), stops before
+Dagster is even imported: it is recorded in ``meta.runs`` and the published warehouse stays as it is.
 """
 
 from __future__ import annotations
@@ -9,13 +11,17 @@ import logging
 import uuid
 from dataclasses import dataclass
 
+from schemas.spec import SourceSpec
 from warehouse.db import pipeline_connection
 from warehouse.home import Home
 from warehouse.lock import writer_lock
 from warehouse.refresh import reset_for_full_refresh
-from warehouse.runs import finish_run
+from warehouse.runs import finish_run, start_run
+from warehouse.sources import load_sources
 
 __all__ = ["RunOutcome", "run_pipeline"]
+
+progress = logging.getLogger("silobridge.progress")
 
 # Our own progress lines say what happened; Dagster's console log would repeat it with stack traces.
 _QUIET_DAGSTER = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
@@ -26,6 +32,7 @@ class RunOutcome:
     run_id: str
     success: bool
     error: str | None = None
+    nothing_new: bool = False
 
 
 def _instance(home: Home):
@@ -53,8 +60,11 @@ def _first_failure(result) -> str:
     if checks:
         return "; ".join(checks)
     for event in result.all_events:
-        if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
-            error = event.step_failure_data.error
+        failure = event.step_failure_data if event.is_step_failure else None
+        if failure and failure.user_failure_data and failure.user_failure_data.description:
+            return f"{event.step_key}: {failure.user_failure_data.description}"  # an error not worth retrying
+        if failure and failure.error:
+            error = failure.error
             while error.cause is not None and "dagster" in (error.cls_name or "").lower():
                 error = error.cause
             return f"{event.step_key}: {error.message.strip()}"
@@ -66,16 +76,21 @@ def run_pipeline(home: Home, full_refresh: bool = False) -> RunOutcome:
 
     Raises :class:`warehouse.lock.HomeBusy` at once when another run holds the home.
     """
-    from pipelines.definitions import JOB_NAME, build_definitions
-
-    definitions = build_definitions(home)
-    job = definitions.resolve_job_def(JOB_NAME)
+    specs = load_sources(home)  # a wrong spec is refused before anything runs
+    home.settings()  # so is a wrong silobridge.yaml
     run_id = str(uuid.uuid4())
     with writer_lock(home, run_id):
+        if not full_refresh and _finished_when_nothing_new(home, specs, run_id):
+            return RunOutcome(run_id, True, nothing_new=True)
         if full_refresh:
             with pipeline_connection(home.pipeline_db) as connection:
-                files = reset_for_full_refresh(connection)
-            logging.getLogger("silobridge.progress").info("full refresh: %d file(s) go through staging again", files)
+                plan = reset_for_full_refresh(connection)
+            progress.info("full refresh: %d file(s) go through staging again%s", plan.replayed,
+                          f"; {plan.kept} older file(s) past raw_retention_days cannot be replayed and keep "
+                          "their loaded responses" if plan.kept else "")
+        from pipelines.definitions import JOB_NAME, build_definitions
+
+        job = build_definitions(home).resolve_job_def(JOB_NAME)
         with _instance(home) as instance:
             result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=_QUIET_DAGSTER,
                                             run_id=run_id)
@@ -84,9 +99,27 @@ def run_pipeline(home: Home, full_refresh: bool = False) -> RunOutcome:
         return _record_failure(home, result)
 
 
+def _finished_when_nothing_new(home: Home, specs: list[SourceSpec], run_id: str) -> bool:
+    """Record a run that has nothing to do and say so; False when there is work."""
+    from warehouse.inputs import nothing_new
+    from warehouse.raw import prune_raw
+
+    with pipeline_connection(home.pipeline_db) as connection:
+        n_files = nothing_new(connection, home, specs)
+        if n_files is None:
+            return False
+        start_run(connection, run_id)
+        for spec in specs:  # raw retention applies on quiet nights too
+            prune_raw(connection, spec, home.settings().raw_retention_days, run_id)
+        finish_run(connection, run_id, "success", "nothing new; the published warehouse is unchanged")
+    progress.info("nothing new: %d landing file(s), all loaded before; the published warehouse is unchanged",
+                  n_files)
+    return True
+
+
 def _record_failure(home: Home, result) -> RunOutcome:
     error = _first_failure(result)
-    logging.getLogger("silobridge.progress").error("run failed: %s", error)
+    progress.error("run failed: %s", error)
     with pipeline_connection(home.pipeline_db) as connection:
         finish_run(connection, result.run_id, "failed", error)
     return RunOutcome(result.run_id, False, error)

@@ -31,6 +31,9 @@ __all__ = [
     "RUNS",
     "FILES",
     "VALIDATIONS",
+    "PUBLISHES",
+    "SCHEMA_DRIFT",
+    "RAW_RETENTION",
     "PUBLISHED_TABLES",
     "PIPELINE_TABLES",
     "LINEAGE_COLUMNS",
@@ -372,7 +375,52 @@ VALIDATIONS = Table(
     ),
 )
 
+PUBLISHES = Table(
+    schema="meta",
+    name="publishes",
+    grain="One row per publish of warehouse.duckdb.",
+    description="What each published warehouse was built from, so a run with nothing new can stop early.",
+    columns=(
+        Column("run_id", pa.string(), "Run that published.", False),
+        Column("published_at", UTC_TIMESTAMP, "When the file was moved into place.", False),
+        Column("inputs_fingerprint", pa.string(), "Hash of meta.files, the home's configuration and the code.", False),
+    ),
+)
+
+SCHEMA_DRIFT = Table(
+    schema="meta",
+    name="schema_drift",
+    grain="One row per landing file and column it gained or lost relative to its source.",
+    description="Columns a source's exports gained (kept in attributes) or lost (optional columns only: a file "
+                "without a required column is rejected).",
+    columns=(
+        Column("source", pa.string(), "Source spec.", False),
+        Column("source_file", pa.string(), "Landing file, relative to the home.", False),
+        Column("file_id", pa.string(), "Content hash of the landing file.", False),
+        Column("column_name", pa.string(), "The column, as the file names it.", False),
+        Column("change", pa.string(), "added (kept in attributes) or missing.", False),
+        Column("run_id", pa.string(), "Run that noticed it.", False),
+        Column("detected_at", UTC_TIMESTAMP, "When.", False),
+    ),
+)
+
+RAW_RETENTION = Table(
+    schema="meta",
+    name="raw_retention",
+    grain="One row per loaded landing file whose raw rows were deleted by retention.",
+    description="Files past silobridge.yaml's raw_retention_days: their responses stay in core, but a full "
+                "refresh cannot replay them.",
+    columns=(
+        Column("file_id", pa.string(), "Content hash of the landing file.", False),
+        Column("source", pa.string(), "Source spec.", False),
+        Column("source_file", pa.string(), "Landing file, relative to the home.", False),
+        Column("n_rows", pa.int64(), "Raw rows deleted.", False),
+        Column("run_id", pa.string(), "Run that deleted them.", False),
+        Column("deleted_at", UTC_TIMESTAMP, "When.", False),
+    ),
+)
+
 PUBLISHED_TABLES = (FEEDBACK, FEEDBACK_SCORES, ACCOUNTS, ACCOUNT_ALIASES, ACCOUNT_CHANGES)
 PIPELINE_TABLES = (LOADED_FEEDBACK, FEEDBACK_SCORES, ACCOUNTS, ACCOUNT_ALIASES, ACCOUNT_MENTIONS, ACCOUNT_CHANGES,
                    REJECTS, RUNS, FILES,
-                   VALIDATIONS)
+                   VALIDATIONS, PUBLISHES, SCHEMA_DRIFT, RAW_RETENTION)

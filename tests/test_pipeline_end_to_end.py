@@ -125,7 +125,7 @@ def test_a_second_run_loads_nothing_new(loaded_home: Home) -> None:
     before = query(loaded_home.warehouse_db, "select count(*), max(loaded_at) from core.feedback")
     result = silobridge("run", "--home", str(loaded_home.root))
     assert result.returncode == 0, result.stderr
-    assert "0 new file(s)" in result.stdout
+    assert "nothing new: 4 landing file(s), all loaded before; the published warehouse is unchanged" in result.stdout
     assert query(loaded_home.warehouse_db, "select count(*), max(loaded_at) from core.feedback") == before
     runs = query(loaded_home.pipeline_db, "select status, n_files from meta.runs order by started_at")
     assert runs == [("success", 4), ("success", 0)]

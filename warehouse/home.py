@@ -1,7 +1,10 @@
-"""The home directory: where every piece of silobridge's state lives.
+"""The home directory: where every piece of silobridge's state lives, and its settings.
 
 ``--home DIR``, else ``$SILOBRIDGE_HOME``, else ``$XDG_DATA_HOME/silobridge``
-(``~/.local/share/silobridge``).
+(``~/.local/share/silobridge``). Settings of the home are in ``<home>/silobridge.yaml`` (optional):
+
+>>> HomeSettings.model_validate({"raw_retention_days": 90}).raw_retention_days
+90
 """
 
 from __future__ import annotations
@@ -10,7 +13,23 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Home", "resolve_home"]
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+__all__ = ["Home", "HomeSettings", "SettingsError", "resolve_home"]
+
+
+class SettingsError(ValueError):
+    """``silobridge.yaml`` cannot be used; the message names the file, the key and what was expected."""
+
+
+class HomeSettings(BaseModel):
+    """What ``<home>/silobridge.yaml`` may set; every key is optional."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    # Raw rows of loaded files older than this many days are deleted from the raw layer (meta.files keeps
+    # each file's record). None keeps raw rows forever, so --full-refresh can replay every file.
+    raw_retention_days: int | None = Field(default=None, ge=0)
 
 
 @dataclass(frozen=True)
@@ -48,6 +67,26 @@ class Home:
     @property
     def accounts(self) -> Path:
         return self.root / "accounts"
+
+    @property
+    def settings_file(self) -> Path:
+        return self.root / "silobridge.yaml"
+
+    def settings(self) -> HomeSettings:
+        """The home's settings; defaults when it has no ``silobridge.yaml``."""
+        import yaml
+
+        if not self.settings_file.is_file():
+            return HomeSettings()
+        try:
+            return HomeSettings.model_validate(yaml.safe_load(self.settings_file.read_text(encoding="utf-8")) or {})
+        except yaml.YAMLError as error:
+            raise SettingsError(f"{self.settings_file}: not valid YAML: {error}") from None
+        except ValidationError as error:
+            first = error.errors()[0]
+            key = ".".join(str(part) for part in first["loc"]) or "<top>"
+            raise SettingsError(f"{self.settings_file}: key '{key}': {first['msg']}, "
+                                f"got {first.get('input')!r}") from None
 
     def create(self) -> Home:
         for folder in (self.root, self.sources, self.landing, self.reports, self.dagster):

@@ -24,7 +24,8 @@ from warehouse.ddl import quote
 from warehouse.home import Home
 from warehouse.staging import raw_table
 
-__all__ = ["LandingResult", "land_source", "land_files", "landing_files", "file_digest"]
+__all__ = ["LandingResult", "land_source", "land_files", "landing_files", "file_digest", "unseen_files", "prune_raw",
+           "with_added_columns"]
 
 # Pipeline bookkeeping on raw rows; underscored so they cannot meet a department's column names.
 _RAW_LINEAGE = "source_file varchar, source_row bigint, _file_id varchar, _run_id varchar, _loaded_at timestamptz"
@@ -37,6 +38,7 @@ class LandingResult:
     files_loaded: list[str] = field(default_factory=list)
     files_rejected: dict[str, str] = field(default_factory=dict)
     rows_read: int = 0
+    drift: list[str] = field(default_factory=list)  # warnings: columns a file gained or lost
 
 
 def landing_files(home: Home, spec: SourceSpec) -> list[Path]:
@@ -60,26 +62,29 @@ def land_files(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, files: l
     """Append the given files (path, lineage name) that the raw table has not seen yet."""
     result = LandingResult(spec.name, files_seen=len(files))
     _ensure_raw_table(connection, spec)
-    for (path, source_file, file_id), opening in _read_ahead(spec, _new_files(connection, spec, files)):
+    for (path, source_file, file_id), opening in _read_ahead(spec, unseen_files(connection, spec, files)):
         try:
-            rows = _land_file(connection, spec, opening, path, source_file, file_id, run_id)
+            rows, drift = _land_file(connection, spec, opening, path, source_file, file_id, run_id)
         except ConnectorError as error:
             _reject_file(connection, spec, source_file, file_id, path.stat().st_size, run_id, error)
             result.files_rejected[source_file] = str(error)
             continue
         result.files_loaded.append(source_file)
         result.rows_read += rows
+        result.drift.extend(drift)
     return result
 
 
-def _new_files(connection: duckdb.DuckDBPyConnection, spec: SourceSpec,
-               files: list[tuple[Path, str]]) -> list[tuple[Path, str, str]]:
+def unseen_files(connection: duckdb.DuckDBPyConnection, spec: SourceSpec,
+                 files: list[tuple[Path, str]]) -> list[tuple[Path, str, str]]:
     """The files whose content the source has not seen (under any name), with their content hash."""
     known = {row[0] for row in connection.execute(
         "select file_id from meta.files where source = ?", [spec.name]).fetchall()}
+    # Hashing reads every landing file each run; it releases the GIL, so two threads read two files.
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="hash") as pool:
+        digests = list(pool.map(file_digest, [path for path, _ in files]))
     new = []
-    for path, source_file in files:
-        file_id = file_digest(path)
+    for (path, source_file), file_id in zip(files, digests):
         if file_id not in known:
             known.add(file_id)
             new.append((path, source_file, file_id))
@@ -106,20 +111,19 @@ def _ensure_raw_table(connection: duckdb.DuckDBPyConnection, spec: SourceSpec) -
 
 def _ensure_columns(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, columns: list[str]) -> None:
     """Add the columns a file brings that the raw table lacks (a source's exports may gain columns)."""
-    present = {row[0] for row in connection.execute(
-        "select column_name from duckdb_columns() where database_name = current_database() "
-        "and schema_name = 'raw' and table_name = ?", [spec.name]).fetchall()}
+    present = set(_raw_columns(connection, spec))
     for column in columns:
         if column not in present:
             connection.execute(f"alter table {raw_table(spec)} add column {quote(column)} varchar")
 
 
 def _land_file(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, opening: Future, path: Path,
-               source_file: str, file_id: str, run_id: str) -> int:
+               source_file: str, file_id: str, run_id: str) -> tuple[int, list[str]]:
     opened: FileRead = opening.result()
     _require_columns(spec, opened, source_file)
     connection.begin()
     try:
+        drift = _record_drift(connection, spec, opened.columns, source_file, file_id, run_id)
         _ensure_columns(connection, spec, opened.columns)
         rows = sum(_append_batch(connection, spec, batch, file_id, run_id) for batch in opened.batches)
         _quarantine_read_rejects(connection, spec, source_file, opened.rejects, run_id)
@@ -133,7 +137,48 @@ def _land_file(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, opening:
     except BaseException:
         connection.rollback()
         raise
-    return rows
+    return rows, drift
+
+
+def _raw_columns(connection: duckdb.DuckDBPyConnection, spec: SourceSpec) -> list[str]:
+    """Every column of the source's raw table, lineage included."""
+    return [row[0] for row in connection.execute(
+        "select column_name from duckdb_columns() where database_name = current_database() "
+        "and schema_name = 'raw' and table_name = ? order by column_index", [spec.name]).fetchall()]
+
+
+def _record_drift(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, columns: list[str], source_file: str,
+                  file_id: str, run_id: str) -> list[str]:
+    """Note the columns a file adds to its source, or the optional declared ones it lacks; warnings to show.
+
+    The source's first loaded file sets what is usual (its unmapped columns are left out on purpose); a
+    column that a later file brings and no earlier file nor the spec had is drift: recorded in
+    ``meta.schema_drift`` and kept in ``attributes`` from then on (see :func:`with_added_columns`).
+    """
+    has_history = connection.execute("select count(*) from meta.files where source = ? and status <> 'rejected'",
+                                     [spec.name]).fetchall()[0][0] > 0
+    known = set(_raw_columns(connection, spec))
+    added = [c for c in columns if c not in known] if has_history else []
+    missing = [c for c in spec.attributes if c not in columns]
+    changes = [(c, "added") for c in added] + [(c, "missing") for c in missing]
+    if changes:  # DuckDB refuses executemany with no rows
+        connection.executemany("insert into meta.schema_drift values (?, ?, ?, ?, ?, ?, now())",
+                               [[spec.name, source_file, file_id, column, change, run_id] for column, change in changes])
+    warnings = []
+    if added:
+        warnings.append(f"{source_file} has new column(s) {added}, kept in attributes")
+    if missing:
+        warnings.append(f"{source_file} lacks the spec's optional column(s) {missing}")
+    return warnings
+
+
+def with_added_columns(connection: duckdb.DuckDBPyConnection, spec: SourceSpec) -> SourceSpec:
+    """The spec with the columns its files gained since the first one (schema drift) kept as attributes."""
+    added = [row[0] for row in connection.execute(
+        "select column_name from meta.schema_drift where source = ? and change = 'added' "
+        "group by column_name order by min(detected_at), column_name", [spec.name]).fetchall()
+        if row[0] not in spec.mapped_columns()]
+    return spec.model_copy(update={"attributes": [*spec.attributes, *added]}) if added else spec
 
 
 def _require_columns(spec: SourceSpec, opened: FileRead, source_file: str) -> None:
@@ -192,3 +237,36 @@ def _reject_file(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, source
     connection.execute("insert into quarantine.rejects values (?, ?, null, null, ?, ?, ?, now())",
                        [spec.name, source_file, error.rule, str(error), run_id])
     connection.commit()
+
+
+def prune_raw(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, retention_days: int | None, run_id: str) -> int:
+    """Delete the raw rows of the source's loaded files processed more than ``retention_days`` ago.
+
+    Their responses stay in core and their ``meta.files`` record stays; ``meta.raw_retention`` notes that a
+    full refresh can no longer replay them. Files still waiting for staging are never pruned. Returns the
+    number of files pruned.
+    """
+    if retention_days is None:
+        return 0
+    _ensure_raw_table(connection, spec)
+    connection.begin()
+    try:
+        connection.execute(
+            "create or replace temp table expired_files as "
+            "select f.file_id, f.source, f.source_file from meta.files f "
+            "where f.source = ? and f.status = 'loaded' and f.processed_at < now() - to_days(?::integer) "
+            "and not exists (select 1 from meta.raw_retention r where r.file_id = f.file_id and r.source = f.source)",
+            [spec.name, retention_days])
+        pruned = connection.execute(
+            f"select e.file_id, e.source_file, count(r._file_id) from expired_files e "
+            f"left join {raw_table(spec)} r on r._file_id = e.file_id group by all").fetchall()
+        connection.execute(f"delete from {raw_table(spec)} where _file_id in (select file_id from expired_files)")
+        if pruned:
+            connection.executemany("insert into meta.raw_retention values (?, ?, ?, ?, ?, now())",
+                                   [[file_id, spec.name, source_file, n, run_id] for file_id, source_file, n in pruned])
+        connection.execute("drop table expired_files")
+        connection.commit()
+    except BaseException:
+        connection.rollback()
+        raise
+    return len(pruned)

@@ -1,16 +1,33 @@
 -- Full refresh: forget what staging, validation and the merge decided, keep what was read.
 -- Raw rows, files rejected as a whole and records rejected while reading (field_count) stay; every file
 -- that was loaded goes back to raw_loaded, so the next run stages, validates and merges it again.
-delete from core.feedback_scores;
+-- Files whose raw rows raw retention deleted (meta.raw_retention) cannot be replayed: their loaded
+-- responses, rejects and counts stay as they are.
+create or replace temp table replayed_files as
+select f.file_id, f.source, f.source_file
+from meta.files f
+where f.status = 'loaded'
+  and not exists (select 1 from meta.raw_retention r where r.file_id = f.file_id and r.source = f.source);
 
-delete from core.feedback_loaded;
+delete from core.feedback_scores
+where feedback_id in (select l.feedback_id from core.feedback_loaded l
+                      join replayed_files r on l.file_id = r.file_id and l.source = r.source);
 
-delete from quarantine.rejects
-where source_row is not null and rule <> 'field_count';
+delete from core.feedback_loaded l
+using replayed_files r
+where l.file_id = r.file_id and l.source = r.source;
+
+delete from quarantine.rejects q
+using replayed_files r
+where q.source = r.source and q.source_file = r.source_file
+  and q.source_row is not null and q.rule <> 'field_count';
 
 update meta.files f
 set status = 'raw_loaded', rows_loaded = 0, rows_duplicate = 0,
     rows_rejected = coalesce((select count(*) from quarantine.rejects q
                               where q.source = f.source and q.source_file = f.source_file
                                 and q.rule = 'field_count'), 0)
-where status = 'loaded';
+from replayed_files r
+where f.file_id = r.file_id and f.source = r.source;
+
+drop table replayed_files;

@@ -1,0 +1,82 @@
+"""The landing sensor and the nightly schedule through Dagster's own machinery, as `dagster dev -m pipelines` runs them.
+
+A persistent Dagster instance in the home, the sensor and schedule evaluated by Dagster, and the runs they
+request executed by Dagster against the same instance: only new files start a run, and a scheduled night
+with nothing new leaves the published warehouse alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+
+import dagster as dg
+from dagster._core.definitions.sensor_definition import SensorExecutionData
+
+from pipelines.definitions import JOB_NAME, build_definitions
+from warehouse.home import Home
+
+from conftest import query, write_seed_landing
+
+
+def _tick(definitions: dg.Definitions, instance: dg.DagsterInstance, cursor: str | None) -> SensorExecutionData:
+    sensor = definitions.resolve_sensor_def("landing_sensor")
+    with dg.build_sensor_context(instance=instance, cursor=cursor, definitions=definitions) as context:
+        return sensor.evaluate_tick(context)
+
+
+def _launch(definitions: dg.Definitions, instance: dg.DagsterInstance, request: dg.RunRequest) -> dg.ExecuteInProcessResult:
+    job = definitions.resolve_job_def(JOB_NAME)
+    return job.execute_in_process(instance=instance, tags={**request.tags, "dagster/run_key": request.run_key})
+
+
+def test_the_sensor_starts_runs_only_for_new_files_and_the_schedule_runs_the_nightly_job(home: Home,
+                                                                                        monkeypatch) -> None:
+    monkeypatch.setenv("SILOBRIDGE_PII_SALT", "test-salt")
+    write_seed_landing(home)
+    definitions = build_definitions(home)
+    with dg.instance_for_test(temp_dir=str(home.dagster)) as instance:
+        first = _tick(definitions, instance, None)
+        assert len(first.run_requests) == 1 and first.run_requests[0].tags["silobridge/new_files"] == "4"
+        assert _launch(definitions, instance, first.run_requests[0]).success
+        [(loaded,)] = query(home.warehouse_db, "select count(*) from core.feedback")
+
+        quiet = _tick(definitions, instance, first.cursor)
+        assert not quiet.run_requests and quiet.skip_message == "no new landing files"
+
+        (home.landing / "service" / "followup_2024-04.csv").write_text(
+            "ticket_id,contact_email,company,survey_sent_at,csat,effort,category,comment,product_area,agent_team\n"
+            "ZD-9,al@acme.com,ACME,2024-04-02T10:00:00Z,5,1,Billing,,Billing,EMEA\n")
+        new = _tick(definitions, instance, quiet.cursor)
+        assert len(new.run_requests) == 1 and new.run_requests[0].tags["silobridge/new_files"] == "1"
+        assert new.run_requests[0].run_key != first.run_requests[0].run_key
+        assert _launch(definitions, instance, new.run_requests[0]).success
+        assert query(home.warehouse_db, "select count(*) from core.feedback") == [(loaded + 1,)]
+        assert not _tick(definitions, instance, new.cursor).run_requests
+
+        published = home.warehouse_db.stat().st_ino
+        schedule = definitions.resolve_schedule_def("nightly_schedule")
+        tonight = dt.datetime(2026, 11, 24, 2, 0, tzinfo=dt.timezone.utc)
+        with dg.build_schedule_context(instance=instance, scheduled_execution_time=tonight) as context:
+            scheduled = schedule.evaluate_tick(context)
+        assert len(scheduled.run_requests) == 1
+        result = definitions.resolve_job_def(JOB_NAME).execute_in_process(instance=instance,
+                                                                         tags=scheduled.run_requests[0].tags)
+        assert result.success
+        assert home.warehouse_db.stat().st_ino == published  # nothing new: the warehouse was not swapped
+        runs = instance.get_run_records(dg.RunsFilter(job_name=JOB_NAME))
+        assert len(runs) == 3 and {r.dagster_run.status for r in runs} == {dg.DagsterRunStatus.SUCCESS}
+    assert query(home.pipeline_db, "select count(*), count(*) filter (where status = 'success') from meta.runs") \
+        == [(3, 3)]
+
+
+def test_dagster_loads_the_code_location_as_dagster_dev_does(home: Home) -> None:
+    env = {**os.environ, "SILOBRIDGE_HOME": str(home.root), "DAGSTER_HOME": str(home.dagster)}
+    (home.dagster / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    dagster = os.path.join(os.path.dirname(sys.executable), "dagster")
+    result = subprocess.run([dagster, "definitions", "validate", "-m", "pipelines"], capture_output=True, text=True,
+                            timeout=300, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "All code locations passed validation." in result.stdout + result.stderr
