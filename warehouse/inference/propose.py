@@ -99,6 +99,7 @@ class _Columns:
     """The profiled columns not yet given a role, in file order."""
 
     free: list[ColumnProfile]
+    n_rows: int  # rows profiled
 
     def take(self, column: ColumnProfile | None) -> ColumnProfile | None:
         if column is not None:
@@ -110,7 +111,7 @@ def propose(profile: FileProfile, name: str | None = None) -> Proposal:
     """The proposed spec for a profiled sample export. Raises InferenceError when it cannot be a source."""
     proposal = Proposal({})
     _source_keys(proposal, profile, name or default_name(profile.file))
-    columns = _Columns(list(profile.columns))
+    columns = _Columns(list(profile.columns), profile.n_profiled)
     _responded_at(proposal, columns)
     _account(proposal, columns)
     _response_id(proposal, columns)
@@ -210,6 +211,7 @@ def _account(proposal: Proposal, columns: _Columns) -> None:
     company = _company(columns)
     if company:
         account["name"] = columns.take(company).name
+        notes.insert(0, f"name {_label(company)}")
         unsure = unsure or (_weight(company, HINTS.company) or 0) < 6
     if not account:
         raise InferenceError("no column names the customer: expected e-mail addresses, Salesforce account ids, "
@@ -257,13 +259,12 @@ def _company(columns: _Columns) -> ColumnProfile | None:
 # --- response id ----------------------------------------------------------------------------------------
 
 def _response_id(proposal: Proposal, columns: _Columns) -> None:
-    rows = max((c.n_filled for c in columns.free), default=0)
     candidates = []
     for column in columns.free:
         words = _words(column)
-        if not ({"id", "uuid", "token"} & words or column.name.strip() == "#") or words & HINTS.not_response_id:
-            continue  # Typeform's CSV names its response token "#"
-        if rows and column.n_filled < THRESHOLDS.id_filled_share * rows:
+        if not ({"id", "uuid", "token", "hash"} & words or column.name.strip() == "#") or words & HINTS.not_response_id:
+            continue  # Typeform's CSV names its response token "#"; Google Forms' reader adds response_hash
+        if column.n_filled < THRESHOLDS.id_filled_share * columns.n_rows:
             continue
         if column.n_distinct < THRESHOLDS.unique_share * column.n_filled or not column.n_filled:
             continue

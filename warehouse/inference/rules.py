@@ -276,7 +276,7 @@ class Hints:
 
 HINTS = Hints(
     response_id={"response": 3, "respondent": 3, "submission": 3, "ticket": 2, "opportunity": 2, "record": 2,
-                 "survey": 1, "rating": 1, "id": 1, "uuid": 1, "token": 1},
+                 "survey": 1, "rating": 1, "id": 1, "uuid": 1, "token": 1, "hash": 1},
     not_response_id=frozenset({"collector", "account", "external", "crm", "user", "customer", "org",
                                "organisation", "organization", "contact", "company", "requester", "agent",
                                "assignee", "group", "brand", "form", "recipient", "distribution", "panel",
