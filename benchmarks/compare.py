@@ -181,7 +181,7 @@ def run_tool(tool: str, landing: Path, scratch: Path, silobridge_src: Path, prof
         home = scratch / "home"
         _link_tree(landing, home / "landing")
         command = [sys.executable, "-m", "pipelines.cli", "run", "--home", str(home)]
-        if profile is not None:  # a session file, rendered below as a call tree and as a flat list
+        if profile is not None:  # a session file, rendered below as a call tree
             command = [sys.executable, "-m", "pyinstrument", "--renderer", "pyisession", "--outfile",
                        str(profile.with_suffix(".pyisession")), "-m", "pipelines.cli", "run", "--home", str(home)]
         wall, peak, code, cpu = run_measured(command, silobridge_src, log)
@@ -202,12 +202,13 @@ def run_tool(tool: str, landing: Path, scratch: Path, silobridge_src: Path, prof
 
 
 def render_profile(profile: Path) -> None:
-    """``profile`` (call tree, application code) and ``<profile>.flat.txt`` (functions by own time, all code)."""
+    """The session as a call tree of application code in ``profile``; the ``.pyisession`` file stays beside it.
+
+    Time spent inside DuckDB shows as the own time (``[self]``) of the Python function that called it.
+    """
     session = str(profile.with_suffix(".pyisession"))
-    pyinstrument = [sys.executable, "-m", "pyinstrument", "--load", session, "--renderer", "text", "--no-color"]
-    subprocess.run([*pyinstrument, "--outfile", str(profile)], check=True)
-    subprocess.run([*pyinstrument, "--show-all", "-p", "flat", "--outfile", str(profile.with_suffix(".flat.txt"))],
-                   check=True)
+    subprocess.run([sys.executable, "-m", "pyinstrument", "--load", session, "--renderer", "text", "--no-color",
+                    "--outfile", str(profile)], check=True)
 
 
 def available(tool: str) -> bool:
