@@ -24,6 +24,7 @@ __all__ = ["Note", "Proposal", "InferenceError", "propose", "default_name"]
 
 _GENERIC_FOLDERS = {"samples", "sample", "tmp", "temp", "downloads", "download", "landing", "exports", "export",
                     "data", "files", "inbox", "desktop", "home", "work"}
+_ACRONYMS = {"nps", "csat", "ces", "crm", "api", "ux", "b2b", "saas"}
 _NPS_GROUP = re.compile(r"(_nps_group|\bnps group| - group)$", re.IGNORECASE)
 
 
@@ -131,7 +132,8 @@ def _source_keys(proposal: Proposal, profile: FileProfile, name: str) -> None:
     spec["department"] = department
     proposal.note("department", "the department that runs this survey (sales, service, product ...)"
                   if department_guessed else "from the folder the file is in", guess=True)
-    spec["survey"] = name.replace("_", " ").capitalize()
+    title = " ".join(w.upper() if w in _ACRONYMS else w for w in name.split("_"))
+    spec["survey"] = title[:1].upper() + title[1:]
     proposal.note("survey", "a title for people; name the survey as the department knows it", guess=True)
     spec["format"] = profile.format
     spec["path"] = f"landing/{name}/{profile.file.name}"
