@@ -81,6 +81,7 @@ def resolve_csv(input_path: Path, output_path: Path, overrides: Overrides | None
     own = connection is None
     connection = connect(":memory:") if own else connection
     connection.execute("set memory_limit = $limit", {"limit": memory_limit})
+    connection.execute("set enable_progress_bar = false")  # the command prints its own one-line summary
     connection.execute("set temp_directory = $dir", {"dir": str(Path(tempfile.gettempdir()) / "silobridge-duckdb")})
     try:
         try:
