@@ -163,6 +163,7 @@ def test_look_alikes_with_their_own_evidence_stay_apart(a: str, b: str) -> None:
     ("Nordic Steel Elektro AG", "Nordic Stel Elektro AG", "fuzzy_name"),  # a letter dropped
     ("Initech Inc.", "Initech Inxc.", "fuzzy_name"),            # a slip in the legal form
     ("Peña Construcciones S.L.", "Penya Construcciones", "fuzzy_name"),  # ñ written ny
+    ("Globex Corporation", "Gloex Corporation", "fuzzy_name"),  # a typo that makes a digraph ("oe")
     ("Globex Corporation", "GLOBEX CORP", "exact_name"),
 ])
 def test_typos_join_the_account_their_name_is_placed_in(placed: str, typed: str, method: str) -> None:

@@ -2,14 +2,15 @@
 -- Blocking is a deletion neighbourhood: each string with no or one character deleted. Two strings
 -- within one edit (substitution, insertion, deletion, transposition) share at least one of these, so
 -- an equi-join finds every candidate pair without comparing all pairs.
--- The strings of a name: its key and its cleaned spellings (legal form kept, for typos in the legal form).
+-- The strings of a name: its key and its cleaned spellings (legal form kept, for typos in the legal form;
+-- transliteration digraphs not folded, so that a typo that makes one, "Gloex" for "Globex", is one edit).
 -- A query is a weak name; a target a placed name, or a weak one seen min_target_weight times, through
 -- its key, its most common spelling or any spelling seen min_target_weight times (a one-off spelling of a
 -- placed name is most likely a typo itself). Strings too short to be within one edit of a query are left out.
 create or replace temp table resolver_fuzzy_strings as
 with spellings as (
-    select name_key, cleaned_key as string, sum(weight) as w from resolver_nodes
-    where cleaned_key is not null and name_key is not null group by all
+    select name_key, cleaned as string, sum(weight) as w from resolver_nodes
+    where cleaned is not null and name_key is not null group by all
 ),
 strings as (
     select name_key, string, w from spellings

@@ -2,7 +2,7 @@
 -- (sb_clean_name, sb_name_key: see create_resolver_macros.sql).
 -- Each distinct spelling and CRM id is normalised once (the text functions cost more than the joins).
 create or replace temp table resolver_spellings as
-select account_name, sb_fold_digraphs(cleaned) as cleaned_key, sb_name_key(cleaned, $legal_forms) as name_key
+select account_name, cleaned, sb_name_key(cleaned, $legal_forms) as name_key
 from (select account_name, sb_clean_name(account_name) as cleaned
       from (select distinct account_name from resolver_input where account_name is not null));
 
@@ -15,7 +15,7 @@ select
     i.mention_id::varchar as mention_id,
     i.account_name,
     coalesce(i.weight, 1)::double as weight,
-    s.cleaned_key,
+    s.cleaned,
     s.name_key,
     case when nullif(lower(trim(i.email_domain)), '') not in (select domain from resolver_free_domains)
          then lower(trim(i.email_domain)) end as domain_key,
