@@ -88,7 +88,7 @@ def test_overrides_win_and_the_change_is_recorded(tmp_path: Path) -> None:
     changes = query(home.warehouse_db, "select change_kind, previous_account_id, account_id from core.account_changes")
     assert ("merge", initech, acme) in changes
     explained = silobridge("accounts", "explain", acme, "--home", str(home.root)).stdout
-    assert "override: merge rule 1" in explained and f"merge: " in explained
+    assert "override: merge rule 1" in explained and f"of {initech} moved to {acme}" in explained
 
 
 def test_a_wrong_overrides_file_is_a_usage_error(tmp_path: Path) -> None:

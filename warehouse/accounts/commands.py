@@ -145,7 +145,7 @@ def _explain_one(connection: duckdb.DuckDBPyConnection, account_id: str, limit: 
     changes = connection.execute(
         "select change_kind, previous_account_id, account_id, n_mentions, run_id from core.account_changes "
         "where account_id = $id or previous_account_id = $id order by changed_at", {"id": account_id}).fetchall()
-    lines = [f"{account_id}  {name}",
+    lines = [f"{account_id}  {name or '(no name: e-mail domain or CRM id only)'}",
              f"  {n_responses:,} responses from {n_sources} source(s); CRM ids: {', '.join(crm_ids) or '-'}; "
              f"domains: {', '.join(domains) or '-'}",
              f"  joined by ({len(aliases)} aliases, strongest evidence first):"]

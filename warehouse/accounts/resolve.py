@@ -85,12 +85,13 @@ def resolve_mentions(connection: duckdb.DuckDBPyConnection, mentions_sql: str,
                      previous_sql: str | None = None) -> pa.Table:
     """Resolve mentions to accounts.
 
-    ``mentions_sql`` selects ``mention_id, source, account_name, email_domain, crm_id, weight``;
+    ``mentions_sql`` selects ``mention_id, source, account_name, email_domain, crm_id, weight`` (one row
+    per ``mention_id``; ``weight`` is how many responses carry the mention);
     ``previous_sql`` (optional) selects ``mention_id, account_id`` of the last resolution, whose ids are
     kept where the evidence still holds. The result has ``mention_id, account_id, account_name,
     match_method, confidence``, one row per mention in no particular order (also left in the temp table
     ``resolved_mentions``; merges and splits since ``previous_sql`` in ``resolver_changes``). A mention
-    with no usable evidence gets no account.
+    with no usable evidence gets no account. ``describe_evidence`` then says why, in words.
     """
     run_sql(connection, "accounts/sql/create_resolver_macros.sql")
     register_free_domains(connection)

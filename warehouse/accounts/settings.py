@@ -60,11 +60,11 @@ class FuzzyNameMatch:
 
     Blocking: candidates share a string after deleting at most one character from each side (a deletion
     neighbourhood, joined in DuckDB), so cost grows with the number of names, not its square. A candidate
-    is kept when the Damerau-Levenshtein distance of the normalised names is at most ``max_edits`` and
-    their Jaro-Winkler similarity at least ``min_similarity``; spellings shorter than ``min_length``
-    characters (legal form included) are never matched fuzzily. A name is only joined to an account when every best candidate points at
-    the same account (no tie between two customers), and only to names seen at least
-    ``min_target_weight`` times or placed by stronger evidence.
+    is kept when the Damerau-Levenshtein distance of the spellings is at most ``max_edits`` and their
+    Jaro-Winkler similarity at least ``min_similarity``; spellings shorter than ``min_length`` characters
+    (legal form included) are never matched fuzzily. A name is only joined to an account when every best
+    candidate points at the same account (no tie between two customers), and only to names placed by
+    stronger evidence or seen at least ``min_target_weight`` times.
     """
 
     max_edits: int = 1

@@ -1,7 +1,8 @@
 -- Stage "anchor": every key points at one account anchor, strongest evidence first, never at two.
 -- A CRM record is an anchor. A domain joins the CRM record that clearly dominates its mentions with a
 -- CRM id, and links nothing when CRM records share it. A name then joins the anchor that clearly
--- dominates its mentions (a domain speaks only for the name most of its mentions give). "Clearly" is AnchorShare; below it a key is ambiguous and links nothing.
+-- dominates its mentions (a domain speaks only for the name most of its mentions give). "Clearly" is
+-- AnchorShare; below it a key is ambiguous and links nothing.
 create or replace temp table resolver_name_crm as
 with votes as (
     select name_key, crm_key, sum(weight) as w from resolver_nodes
