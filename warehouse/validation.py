@@ -141,6 +141,8 @@ def _failures(result: Any, rules: list[RowRule]) -> list[tuple[int, list[int]]]:
 
 def _error_rows(frame: Any, rules: list[RowRule], failures: list[tuple[int, list[int]]]) -> pa.Table:
     """One row per failing row and rule: position, rule, its order, and a detail naming column and value."""
+    if not failures:  # no pandas needed
+        return _no_errors()
     import pandas as pd
 
     parts = []
@@ -154,11 +156,13 @@ def _error_rows(frame: Any, rules: list[RowRule], failures: list[tuple[int, list
         parts.append(pd.DataFrame({"file_id": frame["file_id"].iloc[positions].to_numpy(),
                                    "source_row": frame["source_row"].iloc[positions].to_numpy(), "rule": rule.name,
                                    "rule_order": index, "detail": detail.to_numpy(dtype=object)}))
-    if not parts:
-        return pa.table({"file_id": pa.array([], pa.string()), "source_row": pa.array([], pa.int64()),
-                         "rule": pa.array([], pa.string()),
-                         "rule_order": pa.array([], pa.int64()), "detail": pa.array([], pa.string())})
     return pa.Table.from_pandas(pd.concat(parts, ignore_index=True), preserve_index=False)
+
+
+def _no_errors() -> pa.Table:
+    return pa.table({"file_id": pa.array([], pa.string()), "source_row": pa.array([], pa.int64()),
+                     "rule": pa.array([], pa.string()),
+                     "rule_order": pa.array([], pa.int64()), "detail": pa.array([], pa.string())})
 
 
 def _store_errors(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, errors: pa.Table) -> None:
@@ -190,10 +194,11 @@ def validate_staging(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, ru
                      data_docs: Path | None = None) -> ValidationReport:
     """Validate the source's staged rows with GX; record failing rows and a summary per rule."""
     rules = row_rules(spec)
-    frame = _frame(connection, spec)
+    staged = connection.execute(f"select count(*) from {staging_table(spec)}").fetchall()[0][0]
+    frame = _frame(connection, spec) if staged else []  # no rows: neither pandas nor GX is imported
     failures: list[tuple[int, list[int]]] = []
     docs = None
-    if len(frame):
+    if staged:
         validator = _get_validator()
         failures = _failures(validator.validate(spec, rules, frame), rules)
         docs = validator.build_docs(data_docs) if data_docs else None
@@ -201,7 +206,7 @@ def validate_staging(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, ru
     _store_errors(connection, spec, errors)
     n_failed = {index: len(positions) for index, positions in failures}
     report = ValidationReport(
-        source=spec.name, n_rows=len(frame),
+        source=spec.name, n_rows=staged,
         n_rows_failing=errors.select(["file_id", "source_row"]).group_by(["file_id", "source_row"]).aggregate([]).num_rows,
         rules=[RuleResult(r.name, r.column, r.expectation, n_failed.get(i, 0)) for i, r in enumerate(rules)],
         data_docs=docs)
