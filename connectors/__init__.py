@@ -18,7 +18,7 @@ from typing import Any
 
 from connectors.base import LINEAGE_FIELDS, ConnectorError, FileRead, RowReject
 
-__all__ = ["read_file", "available_formats", "ConnectorError", "FileRead", "RowReject", "LINEAGE_FIELDS"]
+__all__ = ["read_file", "available_formats", "not_response_rules", "ConnectorError", "FileRead", "RowReject", "LINEAGE_FIELDS"]
 
 _NOT_FORMATS = {"base", "text"}
 
@@ -26,6 +26,19 @@ _NOT_FORMATS = {"base", "text"}
 def available_formats() -> set[str]:
     """Every format a spec may name: the connector modules in this package."""
     return {m.name for m in pkgutil.iter_modules(__path__) if m.name not in _NOT_FORMATS and not m.name.startswith("_")}
+
+
+def not_response_rules() -> frozenset[str]:
+    """Rules under which readers set aside records that are not responses (survey previews, partial
+    responses, satisfaction surveys offered but never answered), each connector's ``NOT_RESPONSES``.
+
+    Such records are quarantined so that every record is accounted for, but a healthy export may be
+    mostly made of them, so they do not count against a source's reject-rate limit.
+    """
+    rules: set[str] = set()
+    for fmt in sorted(available_formats()):
+        rules |= getattr(importlib.import_module(f"connectors.{fmt}"), "NOT_RESPONSES", frozenset())
+    return frozenset(rules)
 
 
 def read_file(fmt: str, path: Path, source_file: str, encoding: str | None = None,

@@ -28,7 +28,11 @@ import pyarrow.compute as pc
 from connectors._survey_headers import clean_name, duplicated, file_read, read_csv_grid, text_of_records
 from connectors.base import ConnectorError, FileRead, RowReject
 
-__all__ = ["read"]
+__all__ = ["read", "NOT_RESPONSES"]
+
+# Records set aside under these rules are not responses: quarantined for the record, but not counted
+# against the spec's max_reject_rate (see connectors.not_response_rules).
+NOT_RESPONSES = frozenset({"qualtrics_preview", "qualtrics_unfinished"})
 
 EXPECTED = "expected Qualtrics' header rows: column ids, question text, ImportId JSON"
 _PREVIEW = ["Survey Preview", "1"]            # Status: choice text / numeric value

@@ -26,7 +26,11 @@ from connectors._lists import open_csv, as_json_lists, batches_of, multi_select_
 from connectors._survey_headers import text_of_records
 from connectors.base import LINEAGE_FIELDS, ConnectorError, FileRead, RowReject
 
-__all__ = ["read", "EXPECTED"]
+__all__ = ["read", "EXPECTED", "NOT_RESPONSES"]
+
+# Records set aside under these rules are not responses: quarantined for the record, but not counted
+# against the spec's max_reject_rate (see connectors.not_response_rules).
+NOT_RESPONSES = frozenset({"typeform_partial"})
 
 EXPECTED = "expected a Typeform results download: a header starting with # and holding Submit Date (UTC)"
 _PARTIAL = ["partial", "started"]

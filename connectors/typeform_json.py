@@ -36,7 +36,11 @@ from connectors._json_reader import explain_error
 from connectors._lists import batches_of, lineage_table, quote_identifier
 from connectors.base import ConnectorError, FileRead, RowReject
 
-__all__ = ["read", "EXPECTED"]
+__all__ = ["read", "EXPECTED", "NOT_RESPONSES"]
+
+# Records set aside under these rules are not responses: quarantined for the record, but not counted
+# against the spec's max_reject_rate (see connectors.not_response_rules).
+NOT_RESPONSES = frozenset({"typeform_partial"})
 
 EXPECTED = ("expected a Typeform Responses API page: a JSON object with items[] of responses (response_id or "
             "token, submitted_at, answers[] of {field: {id, ref, type}, type, <value>}), total_items and page_count")

@@ -34,7 +34,11 @@ from connectors._json_reader import explain_error
 from connectors._lists import batches_of, lineage_table
 from connectors.base import ConnectorError, FileRead, RowReject
 
-__all__ = ["read", "EXPECTED", "COLUMNS"]
+__all__ = ["read", "EXPECTED", "COLUMNS", "NOT_RESPONSES"]
+
+# Records set aside under these rules are not responses: quarantined for the record, but not counted
+# against the spec's max_reject_rate (see connectors.not_response_rules).
+NOT_RESPONSES = frozenset({"zendesk_not_rated"})
 
 EXPECTED = ("expected a Zendesk satisfaction ratings page: a JSON object with satisfaction_ratings[] of ratings "
             "(id, ticket_id, requester_id, score, created_at)")

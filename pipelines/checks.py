@@ -2,11 +2,14 @@
 
 A source whose share of rejected rows in a run exceeds its spec's ``max_reject_rate`` (default 5%)
 fails its check; the check blocks everything downstream, so the run fails and the previously published
-warehouse stays in place. Rows rejected while reading (wrong number of fields) count too.
+warehouse stays in place. Rows rejected while reading (wrong number of fields) count too; records a
+reader sets aside as not being responses (previews, partial responses, unanswered ratings) count in
+neither the rejected rows nor the total.
 """
 
 import dagster as dg
 
+from connectors import not_response_rules
 from schemas.spec import SourceSpec
 
 from pipelines.resources import WarehouseResource
@@ -18,7 +21,9 @@ select
     coalesce(max(v.n_rows), 0) as n_staged,
     coalesce(max(v.n_rows_failing), 0) as n_failing,
     coalesce((select sum(rows_rejected) from meta.files
-              where source = $source and status = 'raw_loaded'), 0) as n_read_rejects
+              where source = $source and status = 'raw_loaded'), 0) as n_read_rejects,
+    (select count(*) from quarantine.rejects
+     where run_id = $run_id and source = $source and list_contains($not_responses, rule)) as n_not_responses
 from meta.validations v
 where v.run_id = $run_id and v.source = $source
 """
@@ -30,11 +35,13 @@ def validation_check(spec: SourceSpec) -> dg.AssetChecksDefinition:
                                 "(spec key max_reject_rate).")
     def check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
         with warehouse.connection() as connection:
-            staged, failing, read_rejects = connection.execute(
-                _COUNTS, {"source": spec.name, "run_id": context.run.run_id}).fetchall()[0]
+            staged, failing, read_rejects, not_responses = connection.execute(_COUNTS, {
+                "source": spec.name, "run_id": context.run.run_id,
+                "not_responses": sorted(not_response_rules())}).fetchall()[0]
             rules = connection.execute(
                 "select rule, n_failed from meta.validations where run_id = ? and source = ? and n_failed > 0 "
                 "order by n_failed desc", [context.run.run_id, spec.name]).fetchall()
+        read_rejects -= not_responses
         total = staged + read_rejects
         rate = (failing + read_rejects) / total if total else 0.0
         passed = rate <= spec.max_reject_rate
@@ -43,7 +50,8 @@ def validation_check(spec: SourceSpec) -> dg.AssetChecksDefinition:
         return dg.AssetCheckResult(
             passed=passed, description=summary if passed else f"{spec.name}: too many rejected rows: {summary}",
             metadata={"rows": total, "rows_rejected": failing + read_rejects, "reject_rate": rate,
-                      "max_reject_rate": spec.max_reject_rate, **{f"rule/{r}": n for r, n in rules}})
+                      "max_reject_rate": spec.max_reject_rate,
+                      "records_not_responses": not_responses, **{f"rule/{r}": n for r, n in rules}})
 
     return check
 

@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from connector_testkit import SAMPLES
-from connectors import LINEAGE_FIELDS, ConnectorError, available_formats, read_file
+from connectors import LINEAGE_FIELDS, ConnectorError, available_formats, not_response_rules, read_file
 from schemas.spec import load_spec
 
 
@@ -89,3 +89,10 @@ def test_path_may_be_a_string():
     got = read_file("csv", str(SAMPLES / "header_only.csv"), "header_only.csv")
 
     assert got.columns == ["ticket_id", "contact_email", "csat"]
+
+
+def test_records_that_are_not_responses_are_named_by_their_connectors():
+    # Set aside, not counted against the reject-rate limit; a broken record is still a reject.
+    assert not_response_rules() == {"qualtrics_preview", "qualtrics_unfinished", "typeform_partial",
+                                    "zendesk_not_rated"}
+    assert "field_count" not in not_response_rules()

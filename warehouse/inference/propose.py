@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from connectors import not_response_rules
 from schemas.spec import DEFAULT_MAX_REJECT_RATE
 
 from warehouse.inference.profile import ColumnProfile, FileProfile
@@ -509,8 +510,10 @@ def _attributes(proposal: Proposal, columns: _Columns) -> None:
 
 
 def _reject_rate(proposal: Proposal, profile: FileProfile) -> None:
-    """The reader's own rejects (previews, unfinished responses ...) count against the reject-rate limit."""
-    n_reader = sum(profile.reader_rejects.values())
+    """The reader's rejects count against the reject-rate limit, except records that are not responses."""
+    not_responses = not_response_rules()
+    counted = {rule: n for rule, n in profile.reader_rejects.items() if rule not in not_responses}
+    n_reader = sum(counted.values())
     n_read = profile.n_rows + n_reader
     # The sample's rows the spec would reject: at most the sum over rules (one row may break several).
     scale = profile.n_rows / profile.n_profiled if profile.n_profiled else 1.0
@@ -518,7 +521,7 @@ def _reject_rate(proposal: Proposal, profile: FileProfile) -> None:
     if not n_read or n_rejected / n_read <= DEFAULT_MAX_REJECT_RATE:
         return
     rate = min(1.0, round(n_rejected / n_read + DEFAULT_MAX_REJECT_RATE, 2))
-    rules = ", ".join(f"{rule} {n}" for rule, n in sorted({**profile.reader_rejects,
+    rules = ", ".join(f"{rule} {n}" for rule, n in sorted({**counted,
                                                             **proposal.sample_rejects}.items()))
     proposal.spec["max_reject_rate"] = rate
     proposal.note("max_reject_rate", f"up to {n_rejected} of the sample's {n_read} records would be rejected "
