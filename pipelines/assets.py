@@ -18,7 +18,7 @@ from warehouse.publish import publish
 from warehouse.raw import land_source, prune_raw, with_added_columns
 from warehouse.runs import finish_run, start_run
 from warehouse.staging import build_staging
-from warehouse.validation import validate_staging
+from warehouse.validation import build_data_docs, validate_staging
 
 from pipelines.resources import WarehouseResource
 from pipelines.retries import TRANSIENT_IO_RETRY, retry_only_transient
@@ -60,18 +60,17 @@ def _raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
 def _staging_asset(spec: SourceSpec) -> dg.AssetsDefinition:
     @dg.asset(name=f"{spec.name}_staging", deps=[f"{spec.name}_raw"], group_name=spec.department, kinds=DUCKDB,
               description=f"{spec.survey}: the new raw rows renamed and typed into the unified shape, "
-                          "then validated with Great Expectations (Data Docs in <home>/reports/data_docs).")
+                          "then validated with Great Expectations (Data Docs in <home>/reports/data_docs, written by feedback).")
     def staging(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
         with warehouse.connection() as connection:
             current = with_added_columns(connection, spec)  # columns its exports gained land in attributes
             rows = build_staging(connection, current, context.run_id)
-            report = validate_staging(connection, current, context.run_id, warehouse.home_dir.reports / "data_docs")
+            report = validate_staging(connection, current, context.run_id)  # Data Docs: once, by `feedback`
         failed = ", ".join(f"{rule} {n:,}" for rule, n in report.failures_by_rule().items())
         _report(context, f"{rows:,} rows staged, {report.n_rows_failing:,} break a rule" + (f" ({failed})" if failed else ""))
         return dg.MaterializeResult(metadata={
             "rows_staged": rows, "rows_failing_validation": report.n_rows_failing,
-            **{f"rule/{rule}": n for rule, n in report.failures_by_rule().items()},
-            **({"data_docs": dg.MetadataValue.path(str(report.data_docs))} if report.data_docs else {})})
+            **{f"rule/{rule}": n for rule, n in report.failures_by_rule().items()}})
 
     return staging
 
@@ -91,9 +90,11 @@ def core_assets(specs: list[SourceSpec]) -> list[dg.AssetsDefinition]:
             for spec in specs:
                 merged = merge_source(connection, spec, context.run_id, salt)
                 totals = {k: totals[k] + getattr(merged, k) for k in totals}
+        docs = build_data_docs(warehouse.home_dir.reports / "data_docs")  # every source this run validated
         _report(context, f"{totals['loaded']:,} loaded, {totals['rejected']:,} rejected, "
                          f"{totals['duplicate']:,} duplicates")
-        return dg.MaterializeResult(metadata=totals)
+        return dg.MaterializeResult(metadata={
+            **totals, **({"data_docs": dg.MetadataValue.path(str(docs))} if docs else {})})
 
     @dg.asset(name="accounts", group_name="core", kinds=DUCKDB, deps=[feedback],
               description="core.accounts, core.account_aliases and core.account_changes: every mention of a customer "

@@ -10,7 +10,7 @@ import dagster as dg
 import duckdb
 from pydantic import PrivateAttr
 
-from warehouse.db import connect, ensure_pipeline_schema
+from warehouse.db import connect_pipeline, ensure_pipeline_schema
 from warehouse.home import Home
 from warehouse.lock import writer_lock
 from warehouse.marts import MartSettings
@@ -43,7 +43,7 @@ class WarehouseResource(dg.ConfigurableResource):
         self.home_dir.create()
         self._lock = ExitStack()
         self._lock.enter_context(writer_lock(self.home_dir, context.run_id or "unknown"))  # scheduled runs too
-        self._connection = connect(self.home_dir.pipeline_db)
+        self._connection = connect_pipeline(self.home_dir)
         ensure_pipeline_schema(self._connection)
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:

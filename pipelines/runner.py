@@ -83,7 +83,7 @@ def run_pipeline(home: Home, full_refresh: bool = False) -> RunOutcome:
         if not full_refresh and _finished_when_nothing_new(home, specs, run_id):
             return RunOutcome(run_id, True, nothing_new=True)
         if full_refresh:
-            with pipeline_connection(home.pipeline_db) as connection:
+            with pipeline_connection(home) as connection:
                 plan = reset_for_full_refresh(connection)
             progress.info("full refresh: %d file(s) go through staging again%s", plan.replayed,
                           f"; {plan.kept} older file(s) past raw_retention_days cannot be replayed and keep "
@@ -104,7 +104,7 @@ def _finished_when_nothing_new(home: Home, specs: list[SourceSpec], run_id: str)
     from warehouse.inputs import nothing_new
     from warehouse.raw import prune_raw
 
-    with pipeline_connection(home.pipeline_db) as connection:
+    with pipeline_connection(home) as connection:
         n_files = nothing_new(connection, home, specs)
         if n_files is None:
             return False
@@ -120,6 +120,6 @@ def _finished_when_nothing_new(home: Home, specs: list[SourceSpec], run_id: str)
 def _record_failure(home: Home, result) -> RunOutcome:
     error = _first_failure(result)
     progress.error("run failed: %s", error)
-    with pipeline_connection(home.pipeline_db) as connection:
+    with pipeline_connection(home) as connection:
         finish_run(connection, result.run_id, "failed", error)
     return RunOutcome(result.run_id, False, error)

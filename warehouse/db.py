@@ -13,8 +13,10 @@ import duckdb
 from schemas.unified import PIPELINE_TABLES
 
 from warehouse.ddl import create_table_sql, feedback_view_sql
+from warehouse.home import Home
 
-__all__ = ["connect", "ensure_pipeline_schema", "pipeline_connection", "read_sql", "run_sql", "scalar", "SCHEMAS"]
+__all__ = ["connect", "connect_pipeline", "ensure_pipeline_schema", "pipeline_connection", "read_sql", "run_sql",
+           "scalar", "SCHEMAS"]
 
 SCHEMAS = ("raw", "staging", "core", "marts", "quarantine", "meta")
 
@@ -53,9 +55,14 @@ def scalar(connection: duckdb.DuckDBPyConnection, sql: str, params: Any = None) 
     return rows[0][0] if rows else None
 
 
-def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """A connection in UTC with silobridge's macros defined."""
-    connection = duckdb.connect(str(path), read_only=read_only)
+def connect(path: Path | str, read_only: bool = False, memory_limit: str | None = None,
+            temp_directory: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """A connection in UTC with silobridge's macros defined; DuckDB spills to ``temp_directory`` past ``memory_limit``."""
+    config = {"memory_limit": memory_limit} if memory_limit else {}
+    if temp_directory is not None:
+        temp_directory.mkdir(parents=True, exist_ok=True)
+        config["temp_directory"] = str(temp_directory)
+    connection = duckdb.connect(str(path), read_only=read_only, config=config)
     connection.execute("set TimeZone = 'UTC'")
     run_sql(connection, "sql/create_macros.sql")
     return connection
@@ -69,11 +76,16 @@ def ensure_pipeline_schema(connection: duckdb.DuckDBPyConnection) -> None:
     connection.execute(feedback_view_sql())
 
 
+def connect_pipeline(home: Home) -> duckdb.DuckDBPyConnection:
+    """The pipeline database, its memory bounded by the home's ``duckdb_memory_limit``."""
+    home.pipeline_db.parent.mkdir(parents=True, exist_ok=True)
+    return connect(home.pipeline_db, memory_limit=home.settings().duckdb_memory_limit, temp_directory=home.duckdb_temp)
+
+
 @contextmanager
-def pipeline_connection(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+def pipeline_connection(home: Home) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the pipeline database (creating its tables) and always close it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    connection = connect(path)
+    connection = connect_pipeline(home)
     try:
         ensure_pipeline_schema(connection)
         yield connection

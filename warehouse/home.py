@@ -30,6 +30,9 @@ class HomeSettings(BaseModel):
     # Raw rows of loaded files older than this many days are deleted from the raw layer (meta.files keeps
     # each file's record). None keeps raw rows forever, so --full-refresh can replay every file.
     raw_retention_days: int | None = Field(default=None, ge=0)
+    # DuckDB's memory for the pipeline database, e.g. "1GB" or "512MB". Its default (80% of RAM) kept every
+    # staged row and the buffer pool in memory (8 GiB at 5M responses); bounded, it spills to duckdb_temp.
+    duckdb_memory_limit: str = Field(default="1GB", pattern=r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$")
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,11 @@ class Home:
     @property
     def accounts(self) -> Path:
         return self.root / "accounts"
+
+    @property
+    def duckdb_temp(self) -> Path:
+        """Where DuckDB spills what does not fit in ``duckdb_memory_limit``."""
+        return self.root / ".duckdb_tmp"
 
     @property
     def settings_file(self) -> Path:

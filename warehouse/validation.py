@@ -1,10 +1,13 @@
 """Validation with Great Expectations: GX decides which staged rows break which rule.
 
 Each source gets a suite generated from its rules (:mod:`warehouse.rules`). The staged rows' validation
-columns are validated as a pandas batch with ``COMPLETE`` results, whose ``unexpected_index_list`` names
-every failing row (only the lists of values are capped, the index lists are not). The failures become
+columns are validated in chunks of at most ``ROWS_PER_CHUNK`` rows, each a pandas batch run through the same
+validation definition with ``COMPLETE`` results, whose ``unexpected_index_list`` names every failing row of the
+chunk (only the lists of values are capped, the index lists are not); memory stays bounded whatever the
+source's size. The failures become
 the temp table ``staging_errors_<source>`` (file_id, source_row, rule, detail) that core's merge quarantines by, and a
-summary per rule lands in ``meta.validations``. GX's Data Docs for the run are written on request.
+summary per rule lands in ``meta.validations``. GX's Data Docs are written on request, once per run
+(:func:`build_data_docs`), as rendering them re-renders every result of the run.
 
 GX is imported on first use: it costs seconds of start-up that commands which do not validate should
 not pay.
@@ -13,6 +16,7 @@ not pay.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +30,11 @@ from warehouse.ddl import quote
 from warehouse.rules import FUTURE_TOLERANCE_DAYS, RowRule, row_rules
 from warehouse.staging import staging_table
 
-__all__ = ["RuleResult", "ValidationReport", "validate_staging", "errors_table", "has_validation"]
+__all__ = ["RuleResult", "ValidationReport", "validate_staging", "build_data_docs", "errors_table", "has_validation"]
+
+# Staged rows handed to GX at a time, in DuckDB vectors of 2,048 rows: 256 vectors (524,288 rows) bound the
+# pandas frame to a few hundred MB, while keeping few GX results per source to render in the Data Docs.
+VECTORS_PER_CHUNK = 256
 
 
 @dataclass(frozen=True)
@@ -78,7 +86,8 @@ class _Validator:
         self.datasource = self.context.data_sources.add_pandas("staging")
         self.sites: dict[Path, str] = {}
 
-    def validate(self, spec: SourceSpec, rules: list[RowRule], frame: Any) -> Any:
+    def definition(self, spec: SourceSpec, rules: list[RowRule]) -> Any:
+        """The source's validation definition, its suite generated afresh from the rules."""
         import great_expectations.expectations as gxe
 
         expectations = [getattr(gxe, rule.expectation)(**_resolved(rule.kwargs), meta={"rule_index": i})
@@ -91,8 +100,11 @@ class _Validator:
             or self.datasource.add_dataframe_asset(spec.name)
         batch = next((b for b in asset.batch_definitions if b.name == "staged_rows"), None) \
             or asset.add_batch_definition_whole_dataframe("staged_rows")
-        definition = self.context.validation_definitions.add(
+        return self.context.validation_definitions.add(
             self.gx.ValidationDefinition(name=spec.name, data=batch, suite=suite))
+
+    @staticmethod
+    def validate(definition: Any, frame: Any) -> Any:
         return definition.run(batch_parameters={"dataframe": frame},
                               result_format={"result_format": "COMPLETE", "return_unexpected_index_query": False})
 
@@ -184,27 +196,50 @@ def _record(connection: duckdb.DuckDBPyConnection, run_id: str, report: Validati
          for r in report.rules])
 
 
-def _frame(connection: duckdb.DuckDBPyConnection, spec: SourceSpec) -> Any:
+def _frames(connection: duckdb.DuckDBPyConnection, spec: SourceSpec) -> Iterator[Any]:
+    """The staged validation columns as pandas frames of at most ``VECTORS_PER_CHUNK`` vectors each.
+
+    The query stays open while the caller works on a frame: run no other statement on the connection meanwhile.
+    """
     staged = connection.sql(f"select * from {staging_table(spec)} limit 0").columns
     columns = ["file_id", "source_row", "responded_at", *(c for c in staged if c.startswith("_v_"))]
-    return connection.sql(f"select {', '.join(map(quote, columns))} from {staging_table(spec)}").df()
+    result = connection.execute(f"select {', '.join(map(quote, columns))} from {staging_table(spec)}")
+    while len(frame := result.fetch_df_chunk(VECTORS_PER_CHUNK)):
+        yield frame.reset_index(drop=True)  # GX's unexpected_index_list holds positions in this frame
+
+
+def _validate_chunks(connection: duckdb.DuckDBPyConnection, spec: SourceSpec,
+                     rules: list[RowRule]) -> tuple[pa.Table, dict[int, int]]:
+    """Every staged row through GX, chunk by chunk: the error rows and the number of failing rows per rule."""
+    definition = _get_validator().definition(spec, rules)
+    parts, n_failed = [], {}
+    for frame in _frames(connection, spec):
+        failures = _failures(_Validator.validate(definition, frame), rules)
+        parts.append(_error_rows(frame, rules, failures))
+        for index, positions in failures:
+            n_failed[index] = n_failed.get(index, 0) + len(positions)
+    return pa.concat_tables([_no_errors(), *parts], promote_options="permissive"), n_failed
+
+
+def build_data_docs(folder: Path) -> Path | None:
+    """Write the Data Docs of everything validated in this process to ``folder``; None when nothing was."""
+    return _validator.build_docs(folder) if _validator is not None else None
 
 
 def validate_staging(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, run_id: str,
                      data_docs: Path | None = None) -> ValidationReport:
-    """Validate the source's staged rows with GX; record failing rows and a summary per rule."""
+    """Validate the source's staged rows with GX; record failing rows and a summary per rule.
+
+    With ``data_docs``, the Data Docs are written there too; a run of several sources writes them once at its
+    end with :func:`build_data_docs` instead.
+    """
     rules = row_rules(spec)
     staged = connection.execute(f"select count(*) from {staging_table(spec)}").fetchall()[0][0]
-    frame = _frame(connection, spec) if staged else []  # no rows: neither pandas nor GX is imported
-    failures: list[tuple[int, list[int]]] = []
-    docs = None
-    if staged:
-        validator = _get_validator()
-        failures = _failures(validator.validate(spec, rules, frame), rules)
-        docs = validator.build_docs(data_docs) if data_docs else None
-    errors = _error_rows(frame, rules, failures)
+    errors, n_failed = _no_errors(), {}
+    if staged:  # no rows: neither pandas nor GX is imported
+        errors, n_failed = _validate_chunks(connection, spec, rules)
+    docs = build_data_docs(data_docs) if data_docs and staged else None
     _store_errors(connection, spec, errors)
-    n_failed = {index: len(positions) for index, positions in failures}
     report = ValidationReport(
         source=spec.name, n_rows=staged,
         n_rows_failing=errors.select(["file_id", "source_row"]).group_by(["file_id", "source_row"]).aggregate([]).num_rows,
