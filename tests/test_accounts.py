@@ -187,6 +187,15 @@ def test_a_typo_between_two_customers_joins_neither() -> None:
     assert len({out[i][0] for i in "123"}) == 3 and out["3"][1] == "exact_name"
 
 
+def test_a_fuzzy_match_is_never_followed_beyond_the_edit_budget() -> None:
+    # Hartmat -> Hartman -> Hartmann: each one edit, but Hartmat is two edits from the CRM account.
+    crm = [(f"c{i}", "crm", "Hartmann Logistics", None, CRM_A) for i in range(5)]
+    near = [(f"n{i}", "s", "Hartman Logistics", None, None) for i in range(3)]
+    out = resolve([*crm, *near, ("far", "s", "Hartmat Logistics", None, None)])
+    assert out["n0"][0] == out["c0"][0] and out["n0"][1] == "fuzzy_name"
+    assert out["far"][0] != out["c0"][0] and out["far"][1] == "exact_name"
+
+
 def test_two_crm_records_are_never_chained_by_a_shared_domain_or_name() -> None:
     rows = [("1", "crm", "Acme", "acme.com", CRM_A), ("2", "crm", "Acme", "acme.com", CRM_B),
             ("3", "s", "Acme", "acme.com", None), ("4", "s", None, "acme.com", None),

@@ -4,14 +4,19 @@
 create or replace temp table resolver_name_final as
 select n.name_key,
     case when not n.is_weak then coalesce(n.anchor, 'name:' || n.name_key)
-         when f.query_key is null then 'name:' || n.name_key
-         when f.joins like 'name:%' and f2.query_key is not null then f2.joins  -- its target was matched too
+         when f.query_key is null or not hop.is_near then 'name:' || n.name_key
+         when f2.query_key is not null then f2.joins  -- its target was matched too, and is as near to it
          else f.joins end as anchor,
-    case when not n.is_weak or f.query_key is null then 'exact_name' else 'fuzzy_name' end as method,
+    case when not n.is_weak or f.query_key is null or not hop.is_near then 'exact_name' else 'fuzzy_name' end
+        as method,
     f.target_key, f.similarity, f.edits, n.weight, n.is_weak
 from resolver_name_anchors n
 left join resolver_fuzzy_links f on f.query_key = n.name_key
-left join resolver_fuzzy_links f2 on 'name:' || f2.query_key = f.joins;
+left join resolver_fuzzy_links f2 on 'name:' || f2.query_key = f.joins
+-- Following a matched target to its own target is one more hop: only within the fuzzy edit budget of the
+-- name itself, or "Hartmat" would reach "Hartmann" through "Hartman" at two edits.
+cross join lateral (select f2.query_key is null
+                           or damerau_levenshtein(n.name_key, f2.target_key) <= $max_edits as is_near) hop;
 
 -- A domain places a mention unless the mention gives another name that stands on its own: one placed
 -- elsewhere by stronger evidence, or one never placed, seen min_target_weight times, and not within
