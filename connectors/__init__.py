@@ -16,9 +16,9 @@ import pkgutil
 from pathlib import Path
 from typing import Any
 
-from connectors.base import LINEAGE_FIELDS, ConnectorError, FileRead, RowReject
+from connectors.base import FIELD_COUNT, LINEAGE_FIELDS, ConnectorError, FileRead, RowReject
 
-__all__ = ["read_file", "available_formats", "not_response_rules", "ConnectorError", "FileRead", "RowReject", "LINEAGE_FIELDS"]
+__all__ = ["read_file", "available_formats", "not_response_rules", "reader_rules", "ConnectorError", "FileRead", "RowReject", "LINEAGE_FIELDS"]
 
 _NOT_FORMATS = {"base", "text"}
 
@@ -39,6 +39,12 @@ def not_response_rules() -> frozenset[str]:
     for fmt in sorted(available_formats()):
         rules |= getattr(importlib.import_module(f"connectors.{fmt}"), "NOT_RESPONSES", frozenset())
     return frozenset(rules)
+
+
+def reader_rules() -> frozenset[str]:
+    """Every rule under which a reader quarantines a record. Such records never reach the raw layer, so
+    a replay from raw cannot decide them again: their quarantine rows are kept."""
+    return frozenset({FIELD_COUNT}) | not_response_rules()
 
 
 def read_file(fmt: str, path: Path, source_file: str, encoding: str | None = None,

@@ -20,8 +20,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from connectors.base import (BATCH_ROWS, ConnectorError, FileRead, RowReject, check_reserved, reject_binary,
-                             sniff_encoding, with_lineage)
+from connectors.base import (BATCH_ROWS, FIELD_COUNT, ConnectorError, FileRead, RowReject, check_reserved,
+                             reject_binary, sniff_encoding, with_lineage)
 from connectors.csv import complete_last_line, explain_error, read_head, record_numbers, require_closed_quotes
 
 __all__ = ["Grid", "read_csv_grid", "grid_from_table", "clean_name", "text_of_records", "file_read"]
@@ -76,7 +76,7 @@ def read_csv_grid(path: Path, source_file: str, encoding: str | None, expected: 
 
     def keep_as_reject(row: pacsv.InvalidRow) -> str:
         # With the column names given, the reader numbers records from 1, header rows included.
-        rejects.append(RowReject(row.number if row.number else -1, "field_count",
+        rejects.append(RowReject(row.number if row.number else -1, FIELD_COUNT,
                                  f"expected {row.expected_columns} fields, found {row.actual_columns}", row.text))
         return "skip"
 

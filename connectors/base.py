@@ -8,10 +8,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 
-__all__ = ["FileRead", "RowReject", "ConnectorError", "LINEAGE_FIELDS", "with_lineage", "BATCH_ROWS",
+__all__ = ["FileRead", "RowReject", "FIELD_COUNT", "ConnectorError", "LINEAGE_FIELDS", "with_lineage", "BATCH_ROWS",
            "sniff_encoding", "reject_binary", "check_reserved"]
 
 LINEAGE_FIELDS = ("source_file", "source_row")
+# The rule of a record whose number of fields differs from the header's.
+FIELD_COUNT = "field_count"
 BATCH_ROWS = 128 * 1024  # rows per Arrow batch: large enough for vectorised work, small for memory
 
 

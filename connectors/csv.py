@@ -18,8 +18,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from connectors.base import (BATCH_ROWS, ConnectorError, FileRead, RowReject, check_reserved, reject_binary,
-                             sniff_encoding, with_lineage)
+from connectors.base import (BATCH_ROWS, FIELD_COUNT, ConnectorError, FileRead, RowReject, check_reserved,
+                             reject_binary, sniff_encoding, with_lineage)
 
 __all__ = ["read", "read_source", "read_head", "complete_last_line", "explain_error", "record_numbers", "require_closed_quotes"]
 
@@ -80,7 +80,7 @@ def _read_all_as_text(path: Path | pa.BufferReader, source_file: str, columns: l
                       skipped_lines: int) -> pa.Table:
     def keep_as_reject(row: pacsv.InvalidRow) -> str:
         # The reader numbers lines from 1, counting the skipped preamble and the header.
-        rejects.append(RowReject(row.number - 1 - skipped_lines if row.number else -1, "field_count",
+        rejects.append(RowReject(row.number - 1 - skipped_lines if row.number else -1, FIELD_COUNT,
                                  f"expected {row.expected_columns} fields, found {row.actual_columns}", row.text))
         return "skip"
 

@@ -22,8 +22,16 @@ select
     coalesce(max(v.n_rows_failing), 0) as n_failing,
     coalesce((select sum(rows_rejected) from meta.files
               where source = $source and status = 'raw_loaded'), 0) as n_read_rejects,
-    (select count(*) from quarantine.rejects
-     where run_id = $run_id and source = $source and list_contains($not_responses, rule)) as n_not_responses
+    -- Matched by file name, as a full refresh recounts them: a file's read-time rejects carry the run
+    -- that landed it, which may be an earlier, failed run. An earlier, merged version of the same name
+    -- keeps its own.
+    (select count(*) from quarantine.rejects q
+     where q.source = $source and list_contains($not_responses, q.rule)
+       and exists (select 1 from meta.files f
+                   where f.source = q.source and f.source_file = q.source_file and f.status = 'raw_loaded')
+       and not exists (select 1 from meta.files o
+                       where o.source = q.source and o.source_file = q.source_file and o.run_id = q.run_id
+                         and o.status <> 'raw_loaded')) as n_not_responses
 from meta.validations v
 where v.run_id = $run_id and v.source = $source
 """

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import duckdb
 
+from connectors import reader_rules
+
 from warehouse.db import run_sql
 
 __all__ = ["RefreshPlan", "reset_for_full_refresh"]
@@ -27,7 +29,7 @@ def reset_for_full_refresh(connection: duckdb.DuckDBPyConnection) -> RefreshPlan
     """Send every loaded file whose raw rows are retained back to staging."""
     connection.begin()
     try:
-        run_sql(connection, "sql/reset_for_full_refresh.sql")
+        run_sql(connection, "sql/reset_for_full_refresh.sql", {"reader_rules": sorted(reader_rules())})
         connection.commit()
     except BaseException:
         connection.rollback()

@@ -1,5 +1,6 @@
 -- Full refresh: forget what staging, validation and the merge decided, keep what was read.
--- Raw rows, files rejected as a whole and records rejected while reading (field_count) stay; every file
+-- Raw rows, files rejected as a whole and records a reader quarantined (wrong field
+-- counts, records that are not responses; they never reached raw, so no replay could redo them) stay; every file
 -- that was loaded goes back to raw_loaded, so the next run stages, validates and merges it again.
 -- Files whose raw rows raw retention deleted (meta.raw_retention) cannot be replayed: their loaded
 -- responses, rejects and counts stay as they are.
@@ -20,13 +21,13 @@ where l.file_id = r.file_id and l.source = r.source;
 delete from quarantine.rejects q
 using replayed_files r
 where q.source = r.source and q.source_file = r.source_file
-  and q.source_row is not null and q.rule <> 'field_count';
+  and q.source_row is not null and not list_contains($reader_rules, q.rule);
 
 update meta.files f
 set status = 'raw_loaded', rows_loaded = 0, rows_duplicate = 0,
     rows_rejected = coalesce((select count(*) from quarantine.rejects q
                               where q.source = f.source and q.source_file = f.source_file
-                                and q.rule = 'field_count'), 0)
+                                and list_contains($reader_rules, q.rule)), 0)
 from replayed_files r
 where f.file_id = r.file_id and f.source = r.source;
 
