@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -178,3 +179,13 @@ def test_a_deterministic_error_is_not_retried(seeded_home: Home) -> None:
     events = _event_types(seeded_home, _run_id(result.stderr))
     assert "STEP_UP_FOR_RETRY" not in events and "STEP_FAILURE" in events
     assert time.monotonic() - started < 120
+
+
+def test_the_quiet_night_fingerprint_covers_all_of_silobridges_code() -> None:
+    import tomllib
+
+    from warehouse import inputs
+
+    pyproject = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    packages = {p.rstrip("*") for p in pyproject["tool"]["setuptools"]["packages"]["find"]["include"]}
+    assert set(inputs._CODE_PACKAGES) == packages  # an edited asset or reader is not a quiet night

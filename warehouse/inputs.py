@@ -24,7 +24,8 @@ from warehouse.raw import landing_files, unseen_files
 
 __all__ = ["inputs_fingerprint", "record_publish", "already_published", "nothing_new"]
 
-_CODE_PACKAGES = ("schemas", "warehouse")
+# Every package of the distribution: a change to an asset's wiring or a reader can change the warehouse too.
+_CODE_PACKAGES = ("schemas", "connectors", "warehouse", "pipelines")
 _CODE_SUFFIXES = (".py", ".sql", ".yaml", ".txt")
 
 
