@@ -145,8 +145,10 @@ def _without_partial(data: pa.Table, rows: np.ndarray, raw: pa.ChunkedArray,
     if not pc.any(partial).as_py():
         return data, rows
     mask = partial.to_numpy(zero_copy_only=False)
-    for row, text, k in zip(rows[mask], pc.filter(raw, partial).to_pylist(), pc.filter(kind, partial).to_pylist()):
+    for row, text, k, at in zip(rows[mask], pc.filter(raw, partial).to_pylist(), pc.filter(kind, partial).to_pylist(),
+                                pc.filter(submitted, partial).to_pylist()):
+        why = f"response_type is {k!r}" if k in ("partial", "started") else "submitted_at is empty"
         rejects.append(RowReject(int(row), "typeform_partial",
-                                 f"response_type is {k!r} and submitted_at is empty: a response left before the end "
+                                 f"{why}: a response left before the end "
                                  "(set include_partial: true to keep partial responses)", text))
     return data.filter(pc.invert(partial)), rows[~mask]

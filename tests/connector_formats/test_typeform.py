@@ -45,6 +45,18 @@ def test_choices_keep_the_other_text_and_unanswered_questions_are_empty():
     assert got.column("features_used")[3] is None and got.column("contact_email")[0] is None
 
 
+def test_a_partial_response_says_which_sign_gave_it_away(tmp_path):
+    page = json.loads(API_PAGE.read_text(encoding="utf-8"))
+    page["items"][2]["response_type"] = "completed"  # older pages have no type: only submitted_at tells
+    path = tmp_path / "page.json"
+    path.write_text(json.dumps(page), encoding="utf-8")
+
+    typed, untyped = read_all("typeform_json", API_PAGE).rejects[0], read_all("typeform_json", path).rejects[0]
+
+    assert typed.detail.startswith("response_type is 'partial': ")
+    assert untyped.detail.startswith("submitted_at is empty: ")
+
+
 def test_hidden_fields_are_columns():
     got = read_all("typeform_json", API_PAGE)
 
