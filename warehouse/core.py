@@ -21,15 +21,14 @@ from warehouse.validation import errors_table, has_validation, validate_staging
 
 __all__ = ["MergeResult", "merge_source"]
 
-# Each staged row with the rules GX found it breaking, in rule order.
-_STAGED_ROWS_WITH_ERRORS = """
-create or replace temp view staged_rows as
-select {columns}, s._raw_record, coalesce(e.errors, []) as _errors
-from {staged} s
-left join (
-    select file_id, source_row, list({{'rule': rule, 'detail': detail}} order by rule_order) as errors
-    from {errors} group by file_id, source_row
-) e using (file_id, source_row)
+# The source's staged rows under the name the merge's SQL reads them by, and the rules GX found each failing
+# row breaking, in rule order.
+_STAGED_ROWS = "create or replace temp view staged_rows as select {columns}, _raw_record, _content_hash from {staged}"
+_STAGED_ROW_ERRORS = """
+create or replace temp table staged_row_errors as
+select file_id, source_row, list({{'rule': rule, 'detail': detail}} order by rule_order) as errors
+from {errors}
+group by file_id, source_row
 """
 
 
@@ -48,18 +47,21 @@ def merge_source(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, run_id
         validate_staging(connection, spec, run_id)
     connection.begin()
     try:
-        connection.execute(_STAGED_ROWS_WITH_ERRORS.format(
-            columns=", ".join(f"s.{quote(c)}" for c in STAGED_FEEDBACK.column_names),
-            staged=staging_table(spec), errors=errors_table(spec)))
+        connection.execute(_STAGED_ROWS.format(
+            columns=", ".join(map(quote, STAGED_FEEDBACK.column_names)), staged=staging_table(spec)))
+        connection.execute(_STAGED_ROW_ERRORS.format(errors=errors_table(spec)))
         params = {"run_id": run_id, "salt": salt, "source": spec.name}
         for step in ("classify_staged_rows", "quarantine_rejected_rows", "merge_into_feedback", "record_file_counts"):
             run_sql(connection, f"sql/{step}.sql", params)
-        counts = dict(connection.execute(
-            "select outcome, count(*) from staged_outcomes group by outcome").fetchall())
-        for table in (staging_table(spec), errors_table(spec)):  # their rows are now in core or quarantine
-            connection.execute(f"drop table {table}")
+        staged, rejected, duplicate = connection.execute(
+            "select (select count(*) from staged_rows), count(*) filter (where outcome = 'rejected'), "
+            "count(*) filter (where outcome = 'duplicate') from staged_exceptions").fetchall()[0]
+        for view in ("staged_rows_to_load", "staged_rows"):
+            connection.execute(f"drop view {view}")
+        for table in (staging_table(spec), errors_table(spec), "staged_row_errors", "staged_exceptions"):
+            connection.execute(f"drop table {table}")  # their rows are now in core or quarantine
         connection.commit()
     except BaseException:
         connection.rollback()
         raise
-    return MergeResult(spec.name, counts.get("loaded", 0), counts.get("rejected", 0), counts.get("duplicate", 0))
+    return MergeResult(spec.name, staged - rejected - duplicate, rejected, duplicate)

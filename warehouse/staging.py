@@ -1,8 +1,9 @@
 """Staging: one model per source that renames and types its raw rows into the unified shape.
 
 The SELECT is generated from the source spec and :data:`schemas.unified.STAGED_FEEDBACK`, plus the flat
-``_v_*`` columns the validation rules read (:mod:`warehouse.rules`) and ``_raw_record`` (the row as
-read, for quarantine).
+``_v_*`` columns the validation rules read (:mod:`warehouse.rules`), ``_raw_record`` (the row as
+read, for quarantine) and ``_content_hash`` (the MD5 of that record, which tells a changed response from
+a repeated one).
 
 Staged rows are the run's working set: a temporary table of the pipeline database (kept in memory,
 spilled to disk when large), rebuilt from the durable raw layer whenever it is missing. Writing it
@@ -76,12 +77,15 @@ def staging_model(spec: SourceSpec, run_id: str) -> StagingModel:
     checked = quoted(validation_columns(spec, p))
     raw_record = "json_object(" + ", ".join(f"{p(c)}, {quote(c)}" for c in spec.mapped_columns()) + ")"
     sql = f"""create or replace temp table {staging_table(spec)} as
-select
-    {columns},
-    {checked},
-    {raw_record} as _raw_record
-from {raw_table(spec)}
-where _file_id in (select file_id from meta.files where source = {p(spec.name)} and status = 'raw_loaded')
+select *, md5(_raw_record::varchar) as _content_hash
+from (
+    select
+        {columns},
+        {checked},
+        {raw_record} as _raw_record
+    from {raw_table(spec)}
+    where _file_id in (select file_id from meta.files where source = {p(spec.name)} and status = 'raw_loaded')
+)
 """
     return StagingModel(sql, p.values)
 

@@ -1,25 +1,43 @@
--- One row per staged row of the source being merged (temp view staged_rows), with its outcome:
---   rejected   it broke a row rule, or its id names different records within one file;
+-- The staged rows of the source being merged (temp view staged_rows) that are not simply loaded, with
+-- their outcome (temp table staged_exceptions); every other staged row is loaded as it is.
+--   rejected   it broke a row rule (temp table staged_row_errors), or its id names different records
+--              within one file;
 --   duplicate  a copy of a response already loaded, a later copy within one file, or a version
 --              superseded by a newer file's;
---   loaded     the version of the response that core keeps (the newest file wins).
-create or replace temp table staged_outcomes as
-with hashed as (
+--   loaded     the version of the response that core keeps (the newest file wins); `replaces` says it
+--              replaces an older version already in core.
+-- Only rows that broke a rule, share their id with another staged row, or whose id core knows can be
+-- anything but loaded, so only they are ranked: the other rows (nearly all of a big load) are never
+-- sorted or joined on their whole width.
+create or replace temp table staged_exceptions as
+with repeated_ids as (
+    select feedback_id from staged_rows group by feedback_id having count(*) > 1
+),
+known as (
+    select feedback_id, content_hash as known_hash from core.feedback_loaded where source = $source
+),
+candidates as (
     select
-        feedback_id, source_response_id, source_file, source_row, file_id, loaded_at, _errors,
-        md5(_raw_record::varchar) as content_hash
-    from staged_rows
+        s.feedback_id, s.source_response_id, s.source_file, s.source_row, s.file_id, s.loaded_at,
+        s._raw_record, s._content_hash as content_hash, coalesce(e.errors, []) as _errors, k.known_hash
+    from staged_rows s
+    left join staged_row_errors e on e.file_id = s.file_id and e.source_row = s.source_row
+    left join known k on k.feedback_id = s.feedback_id
+    where e.errors is not null
+       or k.known_hash is not null
+       or s.feedback_id is null
+       or s.feedback_id in (select feedback_id from repeated_ids)
 ),
 reused_ids as (
     select feedback_id, file_id
-    from hashed
+    from candidates
     where feedback_id is not null
     group by feedback_id, file_id
     having count(distinct content_hash) > 1
 ),
 checked as (
-    select h.*, r.feedback_id is not null as is_id_reused
-    from hashed h
+    select c.*, r.feedback_id is not null as is_id_reused
+    from candidates c
     left join reused_ids r using (feedback_id, file_id)
 ),
 ranked as (
@@ -31,22 +49,21 @@ ranked as (
     from checked
 )
 select
-    r.feedback_id, r.source_file, r.source_row, r.file_id, r.content_hash,
+    feedback_id, source_file, source_row, file_id, _raw_record,
     case
-        when len(r._errors) > 0 or r.is_id_reused then 'rejected'
-        when r.recency > 1 then 'duplicate'
-        when c.feedback_id is not null then 'duplicate'
+        when len(_errors) > 0 or is_id_reused then 'rejected'
+        when recency > 1 then 'duplicate'
+        when known_hash = content_hash then 'duplicate'
         else 'loaded'
     end as outcome,
+    known_hash is not null and outcome = 'loaded' as replaces,
     case
-        when len(r._errors) > 0 then r._errors[1].rule
-        when r.is_id_reused then 'id_duplicate'
+        when len(_errors) > 0 then _errors[1].rule
+        when is_id_reused then 'id_duplicate'
     end as rule,
     case
-        when len(r._errors) > 0 then array_to_string(list_transform(r._errors, lambda e: e.detail), '; ')
-        when r.is_id_reused then 'response id ''' || r.source_response_id
-                                 || ''' is used by different records of this file, expected one record per id'
+        when len(_errors) > 0 then array_to_string(list_transform(_errors, lambda e: e.detail), '; ')
+        when is_id_reused then 'response id ''' || source_response_id
+                               || ''' is used by different records of this file, expected one record per id'
     end as detail
-from ranked r
-left join core.feedback_loaded c
-    on c.feedback_id = r.feedback_id and c.content_hash = r.content_hash
+from ranked

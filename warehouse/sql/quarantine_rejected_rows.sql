@@ -1,6 +1,5 @@
 -- Rows that broke a rule go to quarantine with the row as read, the rule and its detail.
 insert into quarantine.rejects
-select s.source, s.source_file, s.source_row, s._raw_record, o.rule, o.detail, $run_id, now()
-from staged_rows s
-join staged_outcomes o using (file_id, source_row)
-where o.outcome = 'rejected'
+select $source, source_file, source_row, _raw_record, rule, detail, $run_id, now()
+from staged_exceptions
+where outcome = 'rejected'
