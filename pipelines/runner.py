@@ -18,6 +18,7 @@ from warehouse.lock import writer_lock
 from warehouse.refresh import reset_for_full_refresh
 from warehouse.runs import finish_run, start_run
 from warehouse.sources import load_sources
+from warehouse.validation import start_importing_gx
 
 __all__ = ["RunOutcome", "run_pipeline"]
 
@@ -82,6 +83,8 @@ def run_pipeline(home: Home, full_refresh: bool = False) -> RunOutcome:
     with writer_lock(home, run_id):
         if not full_refresh and _finished_when_nothing_new(home, specs, run_id):
             return RunOutcome(run_id, True, nothing_new=True)
+        # A run with work validates: GX's import overlaps with Dagster's start-up and the landing.
+        start_importing_gx()
         if full_refresh:
             with pipeline_connection(home) as connection:
                 plan = reset_for_full_refresh(connection)
