@@ -1,9 +1,10 @@
 """Staging: one model per source that renames and types its raw rows into the unified shape.
 
 The SELECT is generated from the source spec and :data:`schemas.unified.STAGED_FEEDBACK`, plus the flat
-``_v_*`` columns the validation rules read (:mod:`warehouse.rules`), ``_raw_record`` (the row as
-read, for quarantine) and ``_content_hash`` (the MD5 of that record, which tells a changed response from
-a repeated one).
+``_v_*`` columns the validation rules read (:mod:`warehouse.rules`) and ``_content_hash`` (the MD5 of
+the row as read, which tells a changed response from a repeated one). The row as read itself, which
+quarantine keeps, is not staged: the view ``staged_raw_records`` (:func:`create_raw_records_view`) gives
+it for the few rows that need it, which keeps the staged rows narrow enough to stay in memory.
 
 Staged rows are the run's working set: a temporary table of the pipeline database (kept in memory,
 spilled to disk when large), rebuilt from the durable raw layer whenever it is missing. Writing it
@@ -12,6 +13,7 @@ to the database file would cost more than computing it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +28,8 @@ from warehouse.ddl import quote
 from warehouse.expressions import Params
 from warehouse.rules import quoted, validation_columns
 
-__all__ = ["StagingModel", "staging_model", "build_staging", "has_staging", "staging_table", "raw_table"]
+__all__ = ["StagingModel", "staging_model", "build_staging", "has_staging", "staging_table", "raw_table",
+           "create_raw_records_view"]
 
 
 def raw_table(spec: SourceSpec) -> str:
@@ -75,19 +78,37 @@ def staging_model(spec: SourceSpec, run_id: str) -> StagingModel:
     expressions = _column_expressions(spec, run_id, p)
     columns = ",\n    ".join(f"{expressions[c]} as {quote(c)}" for c in STAGED_FEEDBACK.column_names)
     checked = quoted(validation_columns(spec, p))
-    raw_record = "json_object(" + ", ".join(f"{p(c)}, {quote(c)}" for c in spec.mapped_columns()) + ")"
     sql = f"""create or replace temp table {staging_table(spec)} as
-select *, md5(_raw_record::varchar) as _content_hash
-from (
-    select
-        {columns},
-        {checked},
-        {raw_record} as _raw_record
-    from {raw_table(spec)}
-    where _file_id in (select file_id from meta.files where source = {p(spec.name)} and status = 'raw_loaded')
-)
+select
+    {columns},
+    {checked},
+    md5({_raw_record(spec, p)}::varchar) as _content_hash
+from {raw_table(spec)}
+where {_not_yet_loaded(spec, p)}
 """
     return StagingModel(sql, p.values)
+
+
+def _raw_record(spec: SourceSpec, p: Callable[[str], str]) -> str:
+    """The raw row as read, as a JSON object of the spec's columns."""
+    return "json_object(" + ", ".join(f"{p(c)}, {quote(c)}" for c in spec.mapped_columns()) + ")"
+
+
+def _not_yet_loaded(spec: SourceSpec, p: Callable[[str], str]) -> str:
+    return f"_file_id in (select file_id from meta.files where source = {p(spec.name)} and status = 'raw_loaded')"
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def create_raw_records_view(connection: duckdb.DuckDBPyConnection, spec: SourceSpec) -> None:
+    """The temp view ``staged_raw_records`` (file_id, source_row, _raw_record) over the staged rows' raw rows."""
+    # A view cannot take parameters: the spec's names go in as quoted literals.
+    connection.execute(f"""create or replace temp view staged_raw_records as
+select _file_id as file_id, source_row, {_raw_record(spec, _literal)} as _raw_record
+from {raw_table(spec)}
+where {_not_yet_loaded(spec, _literal)}""")
 
 
 def has_staging(connection: duckdb.DuckDBPyConnection, spec: SourceSpec) -> bool:

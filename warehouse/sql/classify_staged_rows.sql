@@ -1,5 +1,6 @@
 -- The staged rows of the source being merged (temp view staged_rows) that are not simply loaded, with
--- their outcome (temp table staged_exceptions); every other staged row is loaded as it is.
+-- their outcome (temp table staged_exceptions) and, for the rejected, the row as read (temp view
+-- staged_raw_records); every other staged row is loaded as it is.
 --   rejected   it broke a row rule (temp table staged_row_errors), or its id names different records
 --              within one file;
 --   duplicate  a copy of a response already loaded, a later copy within one file, or a version
@@ -19,7 +20,7 @@ known as (
 candidates as (
     select
         s.feedback_id, s.source_response_id, s.source_file, s.source_row, s.file_id, s.loaded_at,
-        s._raw_record, s._content_hash as content_hash, coalesce(e.errors, []) as _errors, k.known_hash
+        s._content_hash as content_hash, coalesce(e.errors, []) as _errors, k.known_hash
     from staged_rows s
     left join staged_row_errors e on e.file_id = s.file_id and e.source_row = s.source_row
     left join known k on k.feedback_id = s.feedback_id
@@ -49,21 +50,23 @@ ranked as (
     from checked
 )
 select
-    feedback_id, source_file, source_row, file_id, _raw_record,
+    r.feedback_id, r.source_file, r.source_row, r.file_id,
+    case when len(r._errors) > 0 or r.is_id_reused then raw._raw_record end as _raw_record,
     case
-        when len(_errors) > 0 or is_id_reused then 'rejected'
-        when recency > 1 then 'duplicate'
-        when known_hash = content_hash then 'duplicate'
+        when len(r._errors) > 0 or r.is_id_reused then 'rejected'
+        when r.recency > 1 then 'duplicate'
+        when r.known_hash = r.content_hash then 'duplicate'
         else 'loaded'
     end as outcome,
-    known_hash is not null and outcome = 'loaded' as replaces,
+    r.known_hash is not null and outcome = 'loaded' as replaces,
     case
-        when len(_errors) > 0 then _errors[1].rule
-        when is_id_reused then 'id_duplicate'
+        when len(r._errors) > 0 then r._errors[1].rule
+        when r.is_id_reused then 'id_duplicate'
     end as rule,
     case
-        when len(_errors) > 0 then array_to_string(list_transform(_errors, lambda e: e.detail), '; ')
-        when is_id_reused then 'response id ''' || source_response_id
-                               || ''' is used by different records of this file, expected one record per id'
+        when len(r._errors) > 0 then array_to_string(list_transform(r._errors, lambda e: e.detail), '; ')
+        when r.is_id_reused then 'response id ''' || r.source_response_id
+                                 || ''' is used by different records of this file, expected one record per id'
     end as detail
-from ranked
+from ranked r
+left join staged_raw_records raw on raw.file_id = r.file_id and raw.source_row = r.source_row

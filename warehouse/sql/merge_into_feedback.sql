@@ -13,7 +13,7 @@ anti join (select file_id, source_row from staged_exceptions where outcome <> 'l
 
 insert into core.feedback_loaded by name
 select
-    s.* exclude (email, scores, _raw_record, _content_hash),
+    s.* exclude (email, scores, _content_hash),
     case when sb_is_email(s.email) then split_part(s.email, '@', 2) end as email_domain,
     case when s.email is not null then sha256($salt || s.email) end as respondent_hash,
     sb_hash(to_json([s.source, s.account_name_raw,
