@@ -133,13 +133,19 @@ def publish_asset() -> dg.AssetsDefinition:
     def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
         home, settings = warehouse.home_dir, warehouse.mart_settings
         with warehouse.connection() as connection, retry_only_transient(context, progress):
-            unchanged = already_published(connection, home, settings)
-            if not unchanged:
-                publish(connection, home, context.run_id)
+            published = None if already_published(connection, home, settings) else publish(connection, home, context.run_id)
+            if published:
                 record_publish(connection, home, context.run_id, settings)
             finish_run(connection, context.run_id, "success")
-        _report(context, f"{'unchanged' if unchanged else 'published'} {home.warehouse_db}")
-        return dg.MaterializeResult(metadata={"path": str(home.warehouse_db), "republished": not unchanged})
+        if published is None:
+            _report(context, f"unchanged {home.warehouse_db}")
+        else:
+            how = "rewritten" if published.rewritten else f"updated: {published.responses_written:,} response(s) written"
+            _report(context, f"published {home.warehouse_db} ({how})")
+        return dg.MaterializeResult(metadata={
+            "path": str(home.warehouse_db), "republished": published is not None,
+            "rewritten": bool(published and published.rewritten),
+            "responses_written": published.responses_written if published else 0})
 
     return published_warehouse
 

@@ -3,11 +3,22 @@
 The new file is written next to the old one under a temporary name and moved into place with one
 atomic rename: analysts' open read-only connections keep reading the old snapshot, new ones see the
 new one, and nobody ever sees half a warehouse or waits on a lock.
+
+A night that changed a small part of the warehouse does not rewrite all of it. The temporary file starts
+as a copy of the published one, and only what differs is applied to it: the responses whose version or
+account changed (and their scores) are replaced, and the small tables (accounts, aliases, account changes,
+marts) are written afresh. The result holds exactly what a full rewrite would. The file is rewritten from
+scratch when there is no published file yet, when its tables are not the ones the schema declares (a new
+silobridge version), or when more than :data:`REWRITE_SHARE` of the responses changed (a full refresh).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -18,7 +29,127 @@ from warehouse.ddl import create_table_sql, quote
 from warehouse.home import Home
 from warehouse.marts import mart_columns, mart_description, mart_names
 
-__all__ = ["publish"]
+__all__ = ["publish", "Published", "REWRITE_SHARE"]
+
+# Above this share of changed responses, writing the file afresh costs about what patching it does, and
+# leaves no deleted rows behind in it.
+REWRITE_SHARE = 0.2
+
+# Published tables patched row by row; every other published table is small and written afresh.
+_RESPONSES, _SCORES = "core.feedback", "core.feedback_scores"
+
+
+@dataclass(frozen=True)
+class Published:
+    path: Path
+    rewritten: bool  # False: the previous file was patched
+    responses_written: int  # responses written into the file (all of them when rewritten)
+
+
+def publish(connection: duckdb.DuckDBPyConnection, home: Home, run_id: str) -> Published:
+    """Write the published warehouse from the pipeline database and move it into place atomically."""
+    folder, name = home.warehouse_db.parent, home.warehouse_db.name
+    for stale in [*folder.glob(f".{name}.*.tmp"), *folder.glob(f".{name}.*.tmp.wal")]:
+        stale.unlink()  # left by a run that was killed while publishing; we hold the writer lock
+    temporary = home.warehouse_db.with_name(f".{name}.{run_id}.tmp")
+    patched = _patched_copy(connection, home.warehouse_db, temporary) if home.warehouse_db.exists() else None
+    if patched is None:
+        temporary.unlink(missing_ok=True)
+        with _attached(connection, temporary):
+            written = _write_all(connection)
+    os.replace(temporary, home.warehouse_db)
+    _sync_directory(folder)
+    if patched is None:
+        return Published(home.warehouse_db, rewritten=True, responses_written=written)
+    return Published(home.warehouse_db, rewritten=False, responses_written=patched)
+
+
+@contextmanager
+def _attached(connection: duckdb.DuckDBPyConnection, path: Path) -> Iterator[None]:
+    connection.execute("attach ? as published", [str(path)])
+    try:
+        yield
+    finally:
+        connection.execute("detach published")  # checkpoints the file: nothing is left in its log
+
+
+def _write_all(connection: duckdb.DuckDBPyConnection) -> int:
+    """Every published table into the empty attached file; returns the number of responses."""
+    for schema in ("core", "marts"):
+        connection.execute(f"create schema published.{schema}")
+    for table in PUBLISHED_TABLES:
+        _copy_table(connection, table)
+    _copy_marts(connection)
+    return connection.execute(f"select count(*) from published.{_RESPONSES}").fetchall()[0][0]
+
+
+def _patched_copy(connection: duckdb.DuckDBPyConnection, previous: Path, temporary: Path) -> int | None:
+    """Copy the published file and apply tonight's changes; the responses written, or None to rewrite."""
+    shutil.copyfile(previous, temporary)
+    with _attached(connection, temporary):
+        if not _has_declared_tables(connection):
+            return None
+        changed, published = _find_changed_responses(connection)
+        if changed > REWRITE_SHARE * max(published, 1):
+            return None
+        written = _replace_changed_responses(connection)
+        for table in PUBLISHED_TABLES:
+            if table.qualified_name in (_RESPONSES, _SCORES):
+                _comment(connection, table, f"published.{table.qualified_name}")  # descriptions may have changed
+            else:
+                connection.execute(f"drop table published.{table.qualified_name}")
+                _copy_table(connection, table)
+        for mart in _tables(connection, "published", "marts"):
+            connection.execute(f"drop table published.marts.{quote(mart)}")
+        _copy_marts(connection)
+        connection.execute("drop table publish_changed_responses")
+    return written
+
+
+def _has_declared_tables(connection: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the published core tables have exactly the columns and types of the pipeline's."""
+    def shape(database: str) -> list[tuple]:
+        return connection.execute(
+            "select table_name, column_index, column_name, data_type from duckdb_columns() "
+            "where database_name = ? and schema_name = 'core' and list_contains(?, table_name) order by all",
+            [database, [t.name for t in PUBLISHED_TABLES]]).fetchall()
+
+    return shape("published") == shape(_pipeline_database(connection))
+
+
+def _pipeline_database(connection: duckdb.DuckDBPyConnection) -> str:
+    return connection.execute("select current_database()").fetchall()[0][0]
+
+
+def _find_changed_responses(connection: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    """Note the responses that differ between core and the copy; returns (changed rows, responses in the copy).
+
+    A response's row changes only with its version (a new run loads it: ``run_id``) or its account, so
+    those decide; a response that changed shows up twice, as the copy's old row and core's new one.
+    """
+    connection.execute(f"""
+        create or replace temp table publish_changed_responses as
+        select coalesce(c.feedback_id, p.feedback_id) as feedback_id, p.feedback_id is null as is_current
+        from (select feedback_id, run_id, account_id from {_RESPONSES}) c
+        full join (select feedback_id, run_id, account_id from published.{_RESPONSES}) p
+            on c.feedback_id = p.feedback_id and c.run_id = p.run_id and c.account_id is not distinct from p.account_id
+        where c.feedback_id is null or p.feedback_id is null""")
+    changed = connection.execute("select count(*) from publish_changed_responses").fetchall()[0][0]
+    published = connection.execute(f"select count(*) from published.{_RESPONSES}").fetchall()[0][0]
+    return changed, published
+
+
+def _replace_changed_responses(connection: duckdb.DuckDBPyConnection) -> int:
+    """Delete the copy's outdated responses and scores, insert core's current ones; returns how many."""
+    outdated = "select feedback_id from publish_changed_responses where not is_current"
+    current = "select feedback_id from publish_changed_responses where is_current"
+    for table in (_SCORES, _RESPONSES):
+        connection.execute(f"delete from published.{table} where feedback_id in ({outdated})")
+    for table in (t for t in PUBLISHED_TABLES if t.qualified_name in (_RESPONSES, _SCORES)):
+        connection.execute(f"insert into published.{table.qualified_name} by name "
+                           f"select {', '.join(map(quote, table.column_names))} from {table.qualified_name} "
+                           f"where feedback_id in ({current})")
+    return connection.execute("select count(*) from publish_changed_responses where is_current").fetchall()[0][0]
 
 
 def _copy_table(connection: duckdb.DuckDBPyConnection, table: Table) -> None:
@@ -27,6 +158,10 @@ def _copy_table(connection: duckdb.DuckDBPyConnection, table: Table) -> None:
     connection.execute(create_table_sql(table, if_not_exists=False, name=target, with_key=False))
     connection.execute(f"insert into {target} by name select {', '.join(map(quote, table.column_names))} "
                        f"from {table.qualified_name}")
+    _comment(connection, table, target)
+
+
+def _comment(connection: duckdb.DuckDBPyConnection, table: Table, target: str) -> None:
     connection.execute(f"comment on table {target} is {_literal(table.grain + ' ' + table.description)}")
     for column in table.columns:
         connection.execute(f"comment on column {target}.{quote(column.name)} is {_literal(column.description)}")
@@ -37,35 +172,19 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def _tables(connection: duckdb.DuckDBPyConnection, database: str, schema: str) -> list[str]:
+    return [r[0] for r in connection.execute(
+        "select table_name from duckdb_tables() where database_name = ? and schema_name = ? order by table_name",
+        [database, schema]).fetchall()]
+
+
 def _copy_marts(connection: duckdb.DuckDBPyConnection) -> None:
-    marts = [r[0] for r in connection.execute(
-        "select table_name from duckdb_tables() where database_name = current_database() "
-        "and schema_name = 'marts' order by table_name").fetchall()]
-    for name in marts:
+    for name in _tables(connection, _pipeline_database(connection), "marts"):
         connection.execute(f"create table published.marts.{quote(name)} as select * from marts.{quote(name)}")
         if name in mart_names():
             connection.execute(f"comment on table published.marts.{quote(name)} is {_literal(mart_description(name))}")
             for column, text in mart_columns(name).items():
                 connection.execute(f"comment on column published.marts.{quote(name)}.{quote(column)} is {_literal(text)}")
-
-
-def publish(connection: duckdb.DuckDBPyConnection, home: Home, run_id: str) -> Path:
-    """Write the published warehouse from the pipeline database and move it into place atomically."""
-    for stale in home.warehouse_db.parent.glob(f".{home.warehouse_db.name}.*.tmp"):
-        stale.unlink()  # left by a run that was killed while publishing; we hold the writer lock
-    temporary = home.warehouse_db.with_name(f".{home.warehouse_db.name}.{run_id}.tmp")
-    connection.execute("attach ? as published", [str(temporary)])
-    try:
-        for schema in ("core", "marts"):
-            connection.execute(f"create schema published.{schema}")
-        for table in PUBLISHED_TABLES:
-            _copy_table(connection, table)
-        _copy_marts(connection)
-    finally:
-        connection.execute("detach published")
-    os.replace(temporary, home.warehouse_db)
-    _sync_directory(home.warehouse_db.parent)
-    return home.warehouse_db
 
 
 def _sync_directory(folder: Path) -> None:

@@ -1,0 +1,100 @@
+"""Publishing a night's changes into a copy of the published file gives what a full rewrite gives."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+
+from pipelines.sample_silos import generate_silos
+from warehouse.db import pipeline_connection
+from warehouse.home import Home
+from warehouse.publish import publish
+
+from conftest import query, silobridge, write_seed_specs
+
+
+def _run(home: Home, *extra: str) -> str:
+    result = silobridge("run", "--home", str(home.root), *extra)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return next(line for line in result.stdout.splitlines() if "published_warehouse" in line)
+
+
+def _land_new_files(home: Home, scratch: Path, rows: int, seed: int) -> None:
+    """A night's new exports: generated with another seed, landed under names not seen before."""
+    generate_silos(scratch / "landing", rows=rows, seed=seed)
+    for path in (scratch / "landing").rglob("*.*"):
+        target = home.landing / path.relative_to(scratch / "landing")
+        shutil.move(path, target.with_name(f"night{seed}_{target.name}"))
+
+
+def _contents(database: Path) -> dict[str, tuple[list[tuple], list[tuple]]]:
+    """Every table of the file: its rows in order, and its comments."""
+    connection = duckdb.connect(str(database), read_only=True)
+    try:
+        tables = [f"{schema}.{name}" for schema, name in connection.execute(
+            "select schema_name, table_name from duckdb_tables() order by all").fetchall()]
+        return {table: (connection.execute(f"select * from {table} order by all").fetchall(),
+                        connection.execute(
+                            "select t.comment, list(c.column_name || ': ' || coalesce(c.comment, '') order by c.column_index) "
+                            "from duckdb_tables() t join duckdb_columns() c using (schema_name, table_name) "
+                            "where t.schema_name || '.' || t.table_name = ? group by t.comment", [table]).fetchall())
+                for table in tables}
+    finally:
+        connection.close()
+
+
+def _rewritten_from_scratch(home: Home, tmp_path: Path) -> Path:
+    """The published file a full rewrite makes from the same pipeline database."""
+    patched = tmp_path / "patched.duckdb"
+    shutil.move(home.warehouse_db, patched)
+    with pipeline_connection(home) as connection:
+        assert publish(connection, home, "rewrite-check").rewritten
+    return patched
+
+
+def test_a_small_night_patches_the_published_file_to_what_a_rewrite_gives(home: Home, tmp_path: Path) -> None:
+    write_seed_specs(home, max_reject_rate=0.5)  # a small night's generated mess is more than 5% of it
+    generate_silos(home.landing, rows=3000, seed=7)
+    assert "(rewritten)" in _run(home)  # nothing published yet
+    _land_new_files(home, tmp_path / "night", rows=100, seed=8)
+    replaced = sorted((home.landing / "service").glob("followup_*.csv"))[0]  # a file re-exported with edits
+    lines = replaced.read_text(encoding="utf-8").splitlines(keepends=True)
+    replaced.write_text("".join(lines[:1] + [line.replace(",4,", ",5,", 1) for line in lines[1:40]] + lines[40:]),
+                        encoding="utf-8")
+    some_account, other_account = [row[0] for row in query(
+        home.warehouse_db, "select account_id from core.accounts where n_responses between 3 and 20 "
+                           "order by account_id limit 2")]
+    home.accounts.mkdir(parents=True, exist_ok=True)  # a steward merges two accounts: their responses move
+    (home.accounts / "overrides.yaml").write_text(
+        f"merge:\n  - [{{account_id: {some_account}}}, {{account_id: {other_account}}}]\n", encoding="utf-8")
+
+    line = _run(home)
+
+    assert "(updated:" in line, line
+    written = int(line.split("updated: ")[1].split(" ")[0].replace(",", ""))
+    total = query(home.warehouse_db, "select count(*) from core.feedback")[0][0]
+    moved = query(home.warehouse_db, f"select count(*) from core.feedback where account_id = '{some_account}'")[0][0]
+    assert moved <= written < total / 2  # the new, re-exported and moved responses, not every response
+    patched = _rewritten_from_scratch(home, tmp_path)
+    assert _contents(patched) == _contents(home.warehouse_db)
+
+
+def test_a_file_that_does_not_match_the_schema_or_differs_in_most_responses_is_rewritten(home: Home) -> None:
+    write_seed_specs(home, max_reject_rate=0.5)
+    generate_silos(home.landing, rows=500, seed=7)
+    _run(home)
+    published = duckdb.connect(str(home.warehouse_db))  # as an older silobridge might have left it
+    published.execute("alter table core.feedback drop column comment")
+    published.close()
+    with pipeline_connection(home) as pipeline:
+        assert publish(pipeline, home, "after-upgrade").rewritten
+    assert query(home.warehouse_db, "select count(comment) > 0 from core.feedback") == [(True,)]
+
+    published = duckdb.connect(str(home.warehouse_db))  # every response loaded again since (a full refresh)
+    published.execute("update core.feedback set run_id = 'an-older-run'")
+    published.close()
+    with pipeline_connection(home) as pipeline:
+        assert publish(pipeline, home, "after-refresh").rewritten
+    assert query(home.warehouse_db, "select count(*) from core.feedback where run_id = 'an-older-run'") == [(0,)]
