@@ -15,8 +15,11 @@
 with as_of as (
     select (max(responded_at) at time zone 'UTC')::date as as_of_date from core.feedback
 ),
+-- Narrow on purpose: this CTE is materialised (several consumers), and carrying topic and topics for all
+-- 5M responses made it 1.7 GB, past memory_limit (1GB): it spilled, and so did the scores join reading it.
+-- lost and requested read topic/topics only for their own department's rows, from core.feedback.
 feedback as (
-    select f.feedback_id, f.account_id, f.department, f.responded_at, f.topic, f.topics, f.respondent_hash,
+    select f.feedback_id, f.account_id, f.department, f.responded_at, f.respondent_hash,
         (f.responded_at at time zone 'UTC')::date > a.as_of_date - 90 as is_recent
     from core.feedback f
     cross join as_of a
@@ -76,13 +79,16 @@ lost as (
         sum(n_deals_90d)::bigint as n_lost_deals_90d,
         list(loss_reason order by n_deals desc, loss_reason) filter (where loss_reason is not null) as lost_reasons
     from (select account_id, topic as loss_reason, count(*) as n_deals, count(*) filter (where is_recent) as n_deals_90d
-          from feedback where department = 'sales'
+          from (select f.account_id, f.topic, (f.responded_at at time zone 'UTC')::date > a.as_of_date - 90 as is_recent
+                from core.feedback f cross join as_of a
+                where f.department = 'sales' and f.account_id is not null)
           group by account_id, topic)
     group by account_id
 ),
 requested as (
     select distinct feedback_id, account_id, feature, lower(feature) as feature_key
-    from (select feedback_id, account_id, unnest(topics) as feature from feedback where department = 'product')
+    from (select feedback_id, account_id, unnest(topics) as feature from core.feedback
+          where department = 'product' and account_id is not null)
 ),
 spellings as (
     -- The most common spelling of each feature over all product responses (ties: alphabetical first).
