@@ -420,7 +420,26 @@ RAW_RETENTION = Table(
     ),
 )
 
+LANDING_DIGESTS = Table(
+    schema="meta",
+    name="landing_digests",
+    grain="One row per landing file path as last hashed.",
+    description="The content hash of each landing file with the file-system facts it was taken under, so "
+                "that a run hashes again only the files that were written since (size, modification and "
+                "status-change time, inode): the nightly cost of spotting new files stays small.",
+    columns=(
+        Column("source_file", pa.string(), "Landing file, relative to the home.", False),
+        Column("size_bytes", pa.int64(), "Its size when hashed.", False),
+        Column("modified_ns", pa.int64(), "Its modification time (st_mtime_ns) when hashed.", False),
+        Column("changed_ns", pa.int64(), "Its status-change time (st_ctime_ns), which no tool can set back.", False),
+        Column("inode", pa.int64(), "Its inode when hashed.", False),
+        Column("file_id", pa.string(), "Content hash (SHA-256) of the file.", False),
+    ),
+    primary_key=("source_file",),
+    enforce_key=True,
+)
+
 PUBLISHED_TABLES = (FEEDBACK, FEEDBACK_SCORES, ACCOUNTS, ACCOUNT_ALIASES, ACCOUNT_CHANGES)
 PIPELINE_TABLES = (LOADED_FEEDBACK, FEEDBACK_SCORES, ACCOUNTS, ACCOUNT_ALIASES, ACCOUNT_MENTIONS, ACCOUNT_CHANGES,
                    REJECTS, RUNS, FILES,
-                   VALIDATIONS, PUBLISHES, SCHEMA_DRIFT, RAW_RETENTION)
+                   VALIDATIONS, PUBLISHES, SCHEMA_DRIFT, RAW_RETENTION, LANDING_DIGESTS)

@@ -80,15 +80,45 @@ def unseen_files(connection: duckdb.DuckDBPyConnection, spec: SourceSpec,
     """The files whose content the source has not seen (under any name), with their content hash."""
     known = {row[0] for row in connection.execute(
         "select file_id from meta.files where source = ?", [spec.name]).fetchall()}
-    # Hashing reads every landing file each run; it releases the GIL, so two threads read two files.
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="hash") as pool:
-        digests = list(pool.map(file_digest, [path for path, _ in files]))
+    digests = _landing_digests(connection, files)
     new = []
     for (path, source_file), file_id in zip(files, digests):
         if file_id not in known:
             known.add(file_id)
             new.append((path, source_file, file_id))
     return new
+
+
+def _landing_digests(connection: duckdb.DuckDBPyConnection, files: list[tuple[Path, str]]) -> list[str]:
+    """The content hash of each file (path, lineage name), reading only the files written since last hashed.
+
+    A file whose size, modification time, status-change time and inode are those it was hashed under
+    (``meta.landing_digests``) keeps its hash. Writing a file, or moving another one in its place, changes
+    its status-change time, which no tool can set back, so a replaced file is always read again.
+    """
+    cached = {row[0]: (tuple(row[1:5]), row[5]) for row in connection.execute(
+        "select source_file, size_bytes, modified_ns, changed_ns, inode, file_id from meta.landing_digests "
+        "where list_contains(?, source_file)", [[name for _, name in files]]).fetchall()}
+    facts = {name: _file_facts(path) for path, name in files}  # taken before reading: a later write shows
+    stale = [(path, name) for path, name in files if cached.get(name, ((), ""))[0] != facts[name]]
+    # Hashing releases the GIL, so two threads read two files.
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="hash") as pool:
+        fresh = dict(zip([name for _, name in stale], pool.map(file_digest, [path for path, _ in stale])))
+    if fresh:
+        connection.register("hashed_files", pa.table({
+            "source_file": list(fresh), "size_bytes": [facts[n][0] for n in fresh],
+            "modified_ns": [facts[n][1] for n in fresh], "changed_ns": [facts[n][2] for n in fresh],
+            "inode": [facts[n][3] for n in fresh], "file_id": list(fresh.values())}))
+        try:
+            connection.execute("insert or replace into meta.landing_digests by name select * from hashed_files")
+        finally:
+            connection.unregister("hashed_files")
+    return [fresh[name] if name in fresh else cached[name][1] for _, name in files]
+
+
+def _file_facts(path: Path) -> tuple[int, int, int, int]:
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
 
 
 def _read_ahead(spec: SourceSpec, files: list[tuple[Path, str, str]]) -> Iterator[tuple[tuple[Path, str, str], Future]]:
