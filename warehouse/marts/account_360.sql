@@ -4,7 +4,9 @@
 --   clock; "_90d" figures cover the 90 days ending on it (UTC dates as_of_date - 89 .. as_of_date).
 -- * NPS = % promoters (9-10) - % detractors (0-6), -100..100, never an average of 0-10 answers.
 -- * CSAT = share (%) of satisfied answers, 4-5 on a 1-5 scale, i.e. score_pct >= 75.
--- * CES = mean ease, the mean score_pct (0-100, 100 = least effort: effort scales are reversed upstream).
+-- * CES = mean ease, the mean score_pct (0-100, 100 = least effort: effort scales are reversed upstream),
+--   averaged as exact decimals: a float sum depends on the order parallel threads add in, which could flip
+--   the rounding of a .x5 mean between two runs over the same data.
 -- * *_latest_score is the newest answer as given, on its own scale (CES effort 1-7: lower is better).
 -- * n_respondents counts distinct respondents (respondent_hash); a response without an e-mail (the sales
 --   CRM export) counts as its own respondent. is_small_sample: fewer than $min_respondents respondents;
@@ -65,9 +67,9 @@ scores as (
         arg_max(score, (responded_at, feedback_id)) filter (where metric = 'csat') as csat_latest_score,
         max(responded_at) filter (where metric = 'csat') as csat_latest_at,
         count(*) filter (where metric = 'ces') as n_ces_responses,
-        round(avg(score_pct) filter (where metric = 'ces'), 1) as ces_ease_pct,
+        round(avg(score_pct::decimal(18, 6)) filter (where metric = 'ces'), 1)::double as ces_ease_pct,
         count(*) filter (where metric = 'ces' and is_recent) as n_ces_responses_90d,
-        round(avg(score_pct) filter (where metric = 'ces' and is_recent), 1) as ces_ease_pct_90d,
+        round(avg(score_pct::decimal(18, 6)) filter (where metric = 'ces' and is_recent), 1)::double as ces_ease_pct_90d,
         arg_max(score, (responded_at, feedback_id)) filter (where metric = 'ces') as ces_latest_score,
         max(responded_at) filter (where metric = 'ces') as ces_latest_at
     from scored
