@@ -98,3 +98,13 @@ def test_a_file_that_does_not_match_the_schema_or_differs_in_most_responses_is_r
     with pipeline_connection(home) as pipeline:
         assert publish(pipeline, home, "after-refresh").rewritten
     assert query(home.warehouse_db, "select count(*) from core.feedback where run_id = 'an-older-run'") == [(0,)]
+
+
+def test_a_published_file_duckdb_cannot_open_is_rewritten(home: Home) -> None:
+    write_seed_specs(home, max_reject_rate=0.5)
+    generate_silos(home.landing, rows=500, seed=7)
+    _run(home)
+    home.warehouse_db.write_bytes(b"not a database")
+    with pipeline_connection(home) as pipeline:
+        assert publish(pipeline, home, "after-damage").rewritten
+    assert query(home.warehouse_db, "select count(*) > 0 from core.feedback") == [(True,)]

@@ -86,6 +86,11 @@ def _write_all(connection: duckdb.DuckDBPyConnection) -> int:
 def _patched_copy(connection: duckdb.DuckDBPyConnection, previous: Path, temporary: Path) -> int | None:
     """Copy the published file and apply tonight's changes; the responses written, or None to rewrite."""
     shutil.copyfile(previous, temporary)
+    try:
+        connection.execute("attach ? as published", [str(temporary)])
+    except duckdb.Error:
+        return None  # not a database DuckDB can open: write a good one from scratch
+    connection.execute("detach published")
     with _attached(connection, temporary):
         if not _has_declared_tables(connection):
             return None
