@@ -33,7 +33,8 @@ from warehouse.accounts.overrides import Overrides
 from warehouse.accounts.settings import ResolverSettings
 from warehouse.db import run_sql
 
-__all__ = ["resolve_mentions", "describe_evidence", "free_email_domains", "legal_suffix_pattern", "register_free_domains"]
+__all__ = ["resolve_mentions", "resolve_mentions_in_place", "describe_evidence", "free_email_domains",
+           "legal_suffix_pattern", "register_free_domains"]
 
 _STAGES = ("normalise_mentions", "anchor_mentions", "match_fuzzy_names", "label_mentions")
 
@@ -93,6 +94,14 @@ def resolve_mentions(connection: duckdb.DuckDBPyConnection, mentions_sql: str,
     ``resolved_mentions``; merges and splits since ``previous_sql`` in ``resolver_changes``). A mention
     with no usable evidence gets no account. ``describe_evidence`` then says why, in words.
     """
+    resolve_mentions_in_place(connection, mentions_sql, settings, overrides, previous_sql)
+    return connection.sql("select * from resolved_mentions").to_arrow_table()
+
+
+def resolve_mentions_in_place(connection: duckdb.DuckDBPyConnection, mentions_sql: str,
+                              settings: ResolverSettings = ResolverSettings(), overrides: Overrides | None = None,
+                              previous_sql: str | None = None) -> None:
+    """``resolve_mentions`` leaving its answer in the temp tables only (the pipeline reads it there)."""
     run_sql(connection, "accounts/sql/create_resolver_macros.sql")
     register_free_domains(connection)
     connection.execute(f"create or replace temp table resolver_input as select * from ({mentions_sql})")
@@ -103,9 +112,8 @@ def resolve_mentions(connection: duckdb.DuckDBPyConnection, mentions_sql: str,
     (overrides or Overrides()).register(connection)
     run_sql(connection, "accounts/sql/apply_overrides.sql", params)
     run_sql(connection, "accounts/sql/assign_account_ids.sql", params)
-    return connection.sql("select * from resolved_mentions").to_arrow_table()
 
 
 def describe_evidence(connection: duckdb.DuckDBPyConnection) -> None:
-    """After ``resolve_mentions``: the temp table ``resolver_mention_evidence`` (mention_id, evidence)."""
+    """After ``resolve_mentions``: the temp view ``resolver_mention_evidence`` (mention_id, evidence)."""
     run_sql(connection, "accounts/sql/describe_evidence.sql")

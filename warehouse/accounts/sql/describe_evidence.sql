@@ -17,9 +17,14 @@ select method, name_key,
     || case when anchor like 'name:%' then '' else ', seen with ' || sb_anchor_text(anchor) end
 from resolver_name_final;
 
-create or replace temp table resolver_mention_evidence as
-select l.mention_id,
+-- Each mention with the evidence that placed it. Views, not tables: a million evidence texts held in
+-- memory pushed the pipeline's later statements past its memory limit, and the pipeline reads them once.
+create or replace temp view resolver_labels_evidence as
+select l.*,
     case when l.match_method = 'override' then l.override_evidence else e.evidence end as evidence
 from resolver_labels l
 left join resolver_evidence e on e.match_method = l.match_method
     and e.key = case l.match_method when 'crm_id' then l.crm_key when 'domain' then l.domain_key else l.name_key end;
+
+create or replace temp view resolver_mention_evidence as
+select mention_id, evidence from resolver_labels_evidence;

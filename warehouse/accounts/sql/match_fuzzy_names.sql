@@ -54,6 +54,10 @@ select *, damerau_levenshtein(query_string, target_string) as edits,
 from named
 where damerau_levenshtein(query_string, target_string) <= $max_edits;
 
+-- The variants are only the blocking index (several per string: at 1M mentions the largest table of the
+-- resolution), so they do not hold memory through the stages that follow.
+drop table resolver_fuzzy_variants;
+
 -- A weak name joins its best candidates only when they agree on the account. Between two weak names
 -- the lighter joins the heavier (ties by key), so a pair never points both ways.
 create or replace temp table resolver_fuzzy_links as
