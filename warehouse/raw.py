@@ -104,15 +104,9 @@ def _landing_digests(connection: duckdb.DuckDBPyConnection, files: list[tuple[Pa
     # Hashing releases the GIL, so two threads read two files.
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="hash") as pool:
         fresh = dict(zip([name for _, name in stale], pool.map(file_digest, [path for path, _ in stale])))
-    if fresh:
-        connection.register("hashed_files", pa.table({
-            "source_file": list(fresh), "size_bytes": [facts[n][0] for n in fresh],
-            "modified_ns": [facts[n][1] for n in fresh], "changed_ns": [facts[n][2] for n in fresh],
-            "inode": [facts[n][3] for n in fresh], "file_id": list(fresh.values())}))
-        try:
-            connection.execute("insert or replace into meta.landing_digests by name select * from hashed_files")
-        finally:
-            connection.unregister("hashed_files")
+    if fresh:  # row by row: registering an Arrow table would import pandas, a second of a quiet night
+        connection.executemany("insert or replace into meta.landing_digests values (?, ?, ?, ?, ?, ?)",
+                               [[name, *facts[name], file_id] for name, file_id in fresh.items()])
     return [fresh[name] if name in fresh else cached[name][1] for _, name in files]
 
 
