@@ -42,7 +42,7 @@ def run(home: Path) -> Timed:
 def profiled_run(home: Path, profile: Path) -> Timed:
     """One `silobridge run` under pyinstrument (slower; peak memory not measured)."""
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "pyinstrument", "-r", "html", "-o", str(profile),
+    done = subprocess.run([sys.executable, "-m", "pyinstrument", "-r", "text" if profile.suffix == ".txt" else "html", "-o", str(profile),
                            "-m", "pipelines.cli", "run", "--home", str(home)], capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"silobridge run failed:\n{done.stdout}{done.stderr}")
