@@ -81,30 +81,26 @@ def test_a_small_night_patches_the_published_file_to_what_a_rewrite_gives(home: 
     assert _contents(patched) == _contents(home.warehouse_db)
 
 
-def test_a_file_that_does_not_match_the_schema_or_differs_in_most_responses_is_rewritten(home: Home) -> None:
+def _publish_after(home: Home, damage: str | bytes) -> bool:
+    """Damage the published file (SQL run on it, or bytes written over it), publish; whether it was rewritten."""
+    if isinstance(damage, bytes):
+        home.warehouse_db.write_bytes(damage)
+    else:
+        published = duckdb.connect(str(home.warehouse_db))
+        published.execute(damage)
+        published.close()
+    with pipeline_connection(home) as pipeline:
+        return publish(pipeline, home, "after-damage").rewritten
+
+
+def test_a_file_unlike_the_schema_differing_in_most_responses_or_unreadable_is_rewritten(home: Home) -> None:
     write_seed_specs(home, max_reject_rate=0.5)
     generate_silos(home.landing, rows=500, seed=7)
     _run(home)
-    published = duckdb.connect(str(home.warehouse_db))  # as an older silobridge might have left it
-    published.execute("alter table core.feedback drop column comment")
-    published.close()
-    with pipeline_connection(home) as pipeline:
-        assert publish(pipeline, home, "after-upgrade").rewritten
+    assert _publish_after(home, "alter table core.feedback drop column comment")  # an older silobridge's file
     assert query(home.warehouse_db, "select count(comment) > 0 from core.feedback") == [(True,)]
-
-    published = duckdb.connect(str(home.warehouse_db))  # every response loaded again since (a full refresh)
-    published.execute("update core.feedback set run_id = 'an-older-run'")
-    published.close()
-    with pipeline_connection(home) as pipeline:
-        assert publish(pipeline, home, "after-refresh").rewritten
+    assert _publish_after(home, "update core.feedback set run_id = 'an-older-run'")  # as after a full refresh
     assert query(home.warehouse_db, "select count(*) from core.feedback where run_id = 'an-older-run'") == [(0,)]
-
-
-def test_a_published_file_duckdb_cannot_open_is_rewritten(home: Home) -> None:
-    write_seed_specs(home, max_reject_rate=0.5)
-    generate_silos(home.landing, rows=500, seed=7)
-    _run(home)
-    home.warehouse_db.write_bytes(b"not a database")
-    with pipeline_connection(home) as pipeline:
-        assert publish(pipeline, home, "after-damage").rewritten
+    assert _publish_after(home, b"not a database")
     assert query(home.warehouse_db, "select count(*) > 0 from core.feedback") == [(True,)]
+    assert not _publish_after(home, "select 1")  # and an intact one is patched
