@@ -90,8 +90,7 @@ def _patched_copy(connection: duckdb.DuckDBPyConnection, previous: Path, tempora
         connection.execute("attach ? as published", [str(temporary)])
     except duckdb.Error:
         return None  # not a database DuckDB can open: write a good one from scratch
-    connection.execute("detach published")
-    with _attached(connection, temporary):
+    try:
         if not _has_declared_tables(connection):
             return None
         changed, published = _find_changed_responses(connection)
@@ -107,8 +106,10 @@ def _patched_copy(connection: duckdb.DuckDBPyConnection, previous: Path, tempora
         for mart in _tables(connection, "published", "marts"):
             connection.execute(f"drop table published.marts.{quote(mart)}")
         _copy_marts(connection)
-        connection.execute("drop table publish_changed_responses")
-    return written
+        return written
+    finally:
+        connection.execute("drop table if exists publish_changed_responses")
+        connection.execute("detach published")  # checkpoints the file: nothing is left in its log
 
 
 def _has_declared_tables(connection: duckdb.DuckDBPyConnection) -> bool:
