@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import time
 
+from warehouse import raw
 from warehouse.db import pipeline_connection
 from warehouse.home import Home
 from warehouse.raw import file_digest, landing_files, unseen_files
@@ -19,11 +21,20 @@ def _unseen(home: Home) -> dict[str, str]:
         return {name: file_id for _, name, file_id in unseen_files(connection, spec, files)}
 
 
+def _cached(home: Home) -> list[str]:
+    with pipeline_connection(home) as connection:
+        return [row[0] for row in connection.execute(
+            "select source_file from meta.landing_digests where source_file like 'landing/service/%'").fetchall()]
+
+
 def test_an_unchanged_file_keeps_its_hash_and_a_rewritten_one_is_read_again(home: Home) -> None:
     write_seed_landing(home)
     path = home.landing / "service" / "followup_2024-03.csv"
     name = path.relative_to(home.root).as_posix()
     assert _unseen(home) == {name: file_digest(path)}
+    assert _cached(home) == []  # written a moment ago: it could be rewritten within the same clock tick
+    time.sleep(raw._RACY_NS / 1e9 + 0.2)
+    assert _unseen(home) == {name: file_digest(path)} and _cached(home) == [name]
 
     with pipeline_connection(home) as connection:  # stands for "hashed before": only the cache could say so
         connection.execute("update meta.landing_digests set file_id = 'hashed-before' where source_file = ?", [name])

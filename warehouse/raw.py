@@ -9,6 +9,7 @@ recorded as rejected (with the reason, in ``meta.files`` and ``quarantine.reject
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -96,6 +97,7 @@ def _landing_digests(connection: duckdb.DuckDBPyConnection, files: list[tuple[Pa
     (``meta.landing_digests``) keeps its hash. Writing a file, or moving another one in its place, changes
     its status-change time, which no tool can set back, so a replaced file is always read again.
     """
+    started_ns = time.time_ns()
     cached = {row[0]: (tuple(row[1:5]), row[5]) for row in connection.execute(
         "select source_file, size_bytes, modified_ns, changed_ns, inode, file_id from meta.landing_digests "
         "where list_contains(?, source_file)", [[name for _, name in files]]).fetchall()}
@@ -104,10 +106,17 @@ def _landing_digests(connection: duckdb.DuckDBPyConnection, files: list[tuple[Pa
     # Hashing releases the GIL, so two threads read two files.
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="hash") as pool:
         fresh = dict(zip([name for _, name in stale], pool.map(file_digest, [path for path, _ in stale])))
-    if fresh:  # row by row: registering an Arrow table would import pandas, a second of a quiet night
+    # A file written within a clock tick of its hashing could be written again with the same facts (git's
+    # "racy clean" files): its hash is not kept, so the next run reads it again.
+    settled = {name: file_id for name, file_id in fresh.items() if max(facts[name][1:3]) < started_ns - _RACY_NS}
+    if settled:  # row by row: registering an Arrow table would import pandas, a second of a quiet night
         connection.executemany("insert or replace into meta.landing_digests values (?, ?, ?, ?, ?, ?)",
-                               [[name, *facts[name], file_id] for name, file_id in fresh.items()])
+                               [[name, *facts[name], file_id] for name, file_id in settled.items()])
     return [fresh[name] if name in fresh else cached[name][1] for _, name in files]
+
+
+# Coarser than any file system's timestamps (FAT and SMB keep two seconds).
+_RACY_NS = 3_000_000_000
 
 
 def _file_facts(path: Path) -> tuple[int, int, int, int]:

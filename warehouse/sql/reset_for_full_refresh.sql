@@ -32,3 +32,6 @@ from replayed_files r
 where f.file_id = r.file_id and f.source = r.source;
 
 drop table replayed_files;
+
+-- Landing files are hashed afresh too, should a file system have kept a rewritten file's time stamps.
+delete from meta.landing_digests;
