@@ -101,6 +101,8 @@ def test_a_file_unlike_the_schema_differing_in_most_responses_or_unreadable_is_r
     assert query(home.warehouse_db, "select count(comment) > 0 from core.feedback") == [(True,)]
     assert _publish_after(home, "update core.feedback set run_id = 'an-older-run'")  # as after a full refresh
     assert query(home.warehouse_db, "select count(*) from core.feedback where run_id = 'an-older-run'") == [(0,)]
+    assert _publish_after(home, "create table core.feedback_by_hand as select 1 as n")  # nothing outlives a patch
+    assert query(home.warehouse_db, "select count(*) from duckdb_tables() where table_name = 'feedback_by_hand'") == [(0,)]
     assert _publish_after(home, b"not a database")
     assert query(home.warehouse_db, "select count(*) > 0 from core.feedback") == [(True,)]
     assert not _publish_after(home, "select 1")  # and an intact one is patched

@@ -113,14 +113,22 @@ def _patched_copy(connection: duckdb.DuckDBPyConnection, previous: Path, tempora
 
 
 def _has_declared_tables(connection: duckdb.DuckDBPyConnection) -> bool:
-    """Whether the published core tables have exactly the columns and types of the pipeline's."""
+    """Whether the copy holds the declared core tables, with the pipeline's columns and types, and marts only.
+
+    Anything else (a table a newer schema dropped, a view or table someone added) would outlive a patch.
+    """
     def shape(database: str) -> list[tuple]:
         return connection.execute(
             "select table_name, column_index, column_name, data_type from duckdb_columns() "
             "where database_name = ? and schema_name = 'core' and list_contains(?, table_name) order by all",
             [database, [t.name for t in PUBLISHED_TABLES]]).fetchall()
 
-    return shape("published") == shape(_pipeline_database(connection))
+    others = connection.execute(
+        "select count(*) from (select schema_name, table_name from duckdb_tables() where database_name = 'published' "
+        "union all select schema_name, view_name from duckdb_views() where database_name = 'published') "
+        "where not (schema_name = 'marts' or (schema_name = 'core' and list_contains(?, table_name)))",
+        [[t.name for t in PUBLISHED_TABLES]]).fetchall()[0][0]
+    return others == 0 and shape("published") == shape(_pipeline_database(connection))
 
 
 def _pipeline_database(connection: duckdb.DuckDBPyConnection) -> str:
