@@ -42,6 +42,8 @@ import pyarrow.parquet as pq
 from openpyxl.xml.constants import ARC_CORE
 from openpyxl.xml.functions import tostring as xml_text
 
+from warehouse.ddl import literal
+
 __all__ = ["SampleSummary", "generate_silos", "SOURCE_NAMES", "XLSX_ROW_CAP", "MIN_ROWS"]
 
 T = TypeVar("T")
@@ -966,7 +968,7 @@ def _write_crm_report_csv(path: Path, table: pa.Table) -> None:
 
 
 def _sql_path(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
+    return literal(str(path))
 
 
 def _write_helpdesk_csv(connection: duckdb.DuckDBPyConnection, path: Path, table: pa.Table) -> None:

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from schemas.unified import FEEDBACK, Table
 
-__all__ = ["quote", "create_table_sql", "feedback_view_sql"]
+__all__ = ["quote", "literal", "create_table_sql", "feedback_view_sql"]
 
 
 def quote(identifier: str) -> str:
     """Quote an SQL identifier (column names come from departments' exports)."""
     return '"' + identifier.replace('"', '""') + '"'
+
+
+def literal(text: str) -> str:
+    """Quote a string as an SQL literal, for the statements that take no parameters (views, COPY, COMMENT ON)."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def create_table_sql(table: Table, if_not_exists: bool = True, name: str | None = None,

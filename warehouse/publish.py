@@ -25,7 +25,7 @@ import duckdb
 
 from schemas.unified import PUBLISHED_TABLES, Table
 
-from warehouse.ddl import create_table_sql, quote
+from warehouse.ddl import create_table_sql, literal, quote
 from warehouse.home import Home
 from warehouse.marts import mart_columns, mart_description, mart_names
 
@@ -176,14 +176,9 @@ def _copy_table(connection: duckdb.DuckDBPyConnection, table: Table) -> None:
 
 
 def _comment(connection: duckdb.DuckDBPyConnection, table: Table, target: str) -> None:
-    connection.execute(f"comment on table {target} is {_literal(table.grain + ' ' + table.description)}")
+    connection.execute(f"comment on table {target} is {literal(table.grain + ' ' + table.description)}")
     for column in table.columns:
-        connection.execute(f"comment on column {target}.{quote(column.name)} is {_literal(column.description)}")
-
-
-def _literal(text: str) -> str:
-    # COMMENT ON accepts no parameters; descriptions are our own constants, quoted all the same.
-    return "'" + text.replace("'", "''") + "'"
+        connection.execute(f"comment on column {target}.{quote(column.name)} is {literal(column.description)}")
 
 
 def _tables(connection: duckdb.DuckDBPyConnection, database: str, schema: str) -> list[str]:
@@ -196,9 +191,9 @@ def _copy_marts(connection: duckdb.DuckDBPyConnection) -> None:
     for name in _tables(connection, _pipeline_database(connection), "marts"):
         connection.execute(f"create table published.marts.{quote(name)} as select * from marts.{quote(name)}")
         if name in mart_names():
-            connection.execute(f"comment on table published.marts.{quote(name)} is {_literal(mart_description(name))}")
+            connection.execute(f"comment on table published.marts.{quote(name)} is {literal(mart_description(name))}")
             for column, text in mart_columns(name).items():
-                connection.execute(f"comment on column published.marts.{quote(name)}.{quote(column)} is {_literal(text)}")
+                connection.execute(f"comment on column published.marts.{quote(name)}.{quote(column)} is {literal(text)}")
 
 
 def _sync_directory(folder: Path) -> None:

@@ -24,7 +24,7 @@ from schemas.unified import STAGED_FEEDBACK
 
 from warehouse import expressions as ex
 from warehouse.db import scalar
-from warehouse.ddl import quote
+from warehouse.ddl import literal, quote
 from warehouse.expressions import Params
 from warehouse.rules import quoted, validation_columns
 
@@ -98,17 +98,13 @@ def _not_yet_loaded(spec: SourceSpec, p: Callable[[str], str]) -> str:
     return f"_file_id in (select file_id from meta.files where source = {p(spec.name)} and status = 'raw_loaded')"
 
 
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def create_raw_records_view(connection: duckdb.DuckDBPyConnection, spec: SourceSpec) -> None:
     """The temp view ``staged_raw_records`` (file_id, source_row, _raw_record) over the staged rows' raw rows."""
     # A view cannot take parameters: the spec's names go in as quoted literals.
     connection.execute(f"""create or replace temp view staged_raw_records as
-select _file_id as file_id, source_row, {_raw_record(spec, _literal)} as _raw_record
+select _file_id as file_id, source_row, {_raw_record(spec, literal)} as _raw_record
 from {raw_table(spec)}
-where {_not_yet_loaded(spec, _literal)}""")
+where {_not_yet_loaded(spec, literal)}""")
 
 
 def has_staging(connection: duckdb.DuckDBPyConnection, spec: SourceSpec) -> bool:

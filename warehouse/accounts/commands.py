@@ -16,6 +16,7 @@ from warehouse.accounts.overrides import Overrides
 from warehouse.accounts.resolve import resolve_mentions
 from warehouse.accounts.settings import ResolverSettings
 from warehouse.db import connect
+from warehouse.ddl import literal
 
 __all__ = ["AccountInputError", "ResolveSummary", "explain", "resolve_csv", "INPUT_COLUMNS", "OUTPUT_COLUMNS"]
 
@@ -91,8 +92,7 @@ def resolve_csv(input_path: Path, output_path: Path, overrides: Overrides | None
         resolve_mentions(connection, _MENTIONS, settings, overrides)
         output_path.parent.mkdir(parents=True, exist_ok=True)
         # Streamed to the file by DuckDB (COPY takes no parameters; the path is quoted as a literal).
-        literal = "'" + str(output_path).replace("'", "''") + "'"
-        connection.execute(f"copy ({_OUTPUT}) to {literal} (format csv, header true)")
+        connection.execute(f"copy ({_OUTPUT}) to {literal(str(output_path))} (format csv, header true)")
         n_rows, n_accounts, methods = connection.execute(_COUNTS).fetchall()[0]
     finally:
         if own:
