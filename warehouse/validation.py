@@ -35,9 +35,11 @@ from warehouse.staging import staging_table
 __all__ = ["RuleResult", "ValidationReport", "validate_staging", "build_data_docs", "errors_table", "has_validation",
            "start_importing_gx"]
 
-# Staged rows handed to GX at a time, in DuckDB vectors of 2,048 rows: 256 vectors (524,288 rows) bound the
-# pandas frame to a few hundred MB, while keeping few GX results per source to render in the Data Docs.
-VECTORS_PER_CHUNK = 256
+# Staged rows handed to GX at a time, in DuckDB vectors of 2,048 rows: 64 vectors (131,072 rows). GX works on
+# copies of the pandas frame, and Python keeps the memory it freed: at 5M responses a run's peak, reached while
+# validating the largest source, was 2,441 MiB with 256 vectors a chunk and 2,041 MiB with 64, in the same time.
+# More chunks mean more GX results for the Data Docs to render (1.3 s -> 2.6 s there).
+VECTORS_PER_CHUNK = 64
 
 
 @dataclass(frozen=True)
