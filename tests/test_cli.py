@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 import textwrap
 
 import duckdb
@@ -11,6 +13,8 @@ import pytest
 
 from schemas import builtin_sources_dir
 from warehouse.home import Home
+
+from pipelines.cli import _exit_without_teardown
 
 from conftest import silobridge, write_seed_landing
 
@@ -132,3 +136,24 @@ def test_sources_check_dry_runs_a_sample_without_a_warehouse(home: Home, tmp_pat
     assert "row      2  score_out_of_range: column 'csat': value '9', expected csat between 1 and 5" in result.stdout
     assert "row      3  field_count" in result.stdout
     assert not home.pipeline_db.exists() and not home.warehouse_db.exists()
+
+
+def test_the_command_exits_with_clicks_status_after_the_exit_handlers_ran(tmp_path) -> None:
+    marker = tmp_path / "exit_handlers_ran"
+    script = ("import atexit, sys; from pipelines.cli import entrypoint; "
+              "atexit.register(lambda path=sys.argv[1]: open(path, 'w').write('yes')); "
+              "sys.argv = ['silobridge', 'no-such-command']; entrypoint()")
+    result = subprocess.run([sys.executable, "-c", script, str(marker)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and "No such command 'no-such-command'" in result.stderr
+    assert marker.read_text() == "yes"
+
+
+def test_under_a_tracer_or_profiler_the_normal_exit_is_kept() -> None:
+    previous = sys.gettrace()
+    sys.settrace(lambda *args: None)  # as coverage or a profiler would; os._exit would cut their report
+    try:
+        with pytest.raises(SystemExit) as exited:
+            _exit_without_teardown(3)
+    finally:
+        sys.settrace(previous)
+    assert exited.value.code == 3
