@@ -10,6 +10,7 @@ import atexit
 import logging
 import os
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -322,24 +323,37 @@ def entrypoint() -> None:
     try:
         main()
     except SystemExit as done:
+        if not _may_skip_teardown():
+            raise
         _exit_without_teardown(done.code)
 
 
-def _exit_without_teardown(code: int | str | None) -> None:
-    """Exit once everything registered to run at exit has run, without freeing every module one by one.
+def _may_skip_teardown() -> bool:
+    """Whether nothing that a normal exit waits for or reports after the command is there.
 
-    After a run has imported Dagster and Great Expectations, Python's own teardown (clearing thousands of
-    modules and their objects) took 2 s, after all work was done and every database was closed. Under a
-    profiler or tracer the normal exit is kept, so that it can write its report.
+    A profiler or tracer (pyinstrument, cProfile) writes its report once the command returns, and a normal
+    exit waits for threads that are not daemons before it runs the exit handlers.
     """
     if sys.getprofile() is not None or sys.gettrace() is not None:
-        raise SystemExit(code)
+        return False
+    return all(thread.daemon or thread is threading.main_thread() for thread in threading.enumerate())
+
+
+def _exit_without_teardown(code: object) -> None:
+    """Exit with ``code`` as ``SystemExit`` would, once the exit handlers ran, without freeing every module.
+
+    After a run has imported Dagster and Great Expectations, Python's own teardown (clearing thousands of
+    modules and their objects) took 2 s, after all work was done and every database was closed.
+    """
     status = 0 if code is None else code if isinstance(code, int) else 1
-    if isinstance(code, str):
+    if code is not None and not isinstance(code, int):
         print(code, file=sys.stderr)
-    atexit._run_exitfuncs()  # what a normal exit runs: Dagster's cleanup, temporary folders, logging
-    sys.stdout.flush()
-    sys.stderr.flush()
+    atexit._run_exitfuncs()  # what a normal exit runs: logging.shutdown, weakref finalizers (temporary folders)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed pipe: what Python's own exit reports as status 120
+        os._exit(120)
     os._exit(status)
 
 

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import threading
 
 import duckdb
 import pytest
@@ -14,7 +15,7 @@ import pytest
 from schemas import builtin_sources_dir
 from warehouse.home import Home
 
-from pipelines.cli import _exit_without_teardown
+from pipelines import cli
 
 from conftest import silobridge, write_seed_landing
 
@@ -138,22 +139,63 @@ def test_sources_check_dry_runs_a_sample_without_a_warehouse(home: Home, tmp_pat
     assert not home.pipeline_db.exists() and not home.warehouse_db.exists()
 
 
-def test_the_command_exits_with_clicks_status_after_the_exit_handlers_ran(tmp_path) -> None:
-    marker = tmp_path / "exit_handlers_ran"
-    script = ("import atexit, sys; from pipelines.cli import entrypoint; "
-              "atexit.register(lambda path=sys.argv[1]: open(path, 'w').write('yes')); "
-              "sys.argv = ['silobridge', 'no-such-command']; entrypoint()")
-    result = subprocess.run([sys.executable, "-c", script, str(marker)], capture_output=True, text=True, timeout=120)
-    assert result.returncode == 2 and "No such command 'no-such-command'" in result.stderr
-    assert marker.read_text() == "yes"
+_EXIT_SCRIPT = """
+import atexit, sys
+from pipelines.cli import entrypoint, main
+
+class Teardown:  # a module's object, freed (and its __del__ run) only by Python's teardown
+    def __del__(self, path=sys.argv[2], open=open):
+        open(path, "w").write("torn down")
+
+torn_down = Teardown()
+atexit.register(lambda: print("exit handler ran"))  # not flushed: stdout is a pipe, so it is buffered
+command = {"entrypoint": entrypoint, "main": main}[sys.argv[1]]
+sys.argv = ["silobridge", "no-such-command"]
+command()
+"""
 
 
-def test_under_a_tracer_or_profiler_the_normal_exit_is_kept() -> None:
-    previous = sys.gettrace()
-    sys.settrace(lambda *args: None)  # as coverage or a profiler would; os._exit would cut their report
+def _exit_of(command: str, marker) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", _EXIT_SCRIPT, command, str(marker)], capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_the_command_skips_the_teardown_but_keeps_status_exit_handlers_and_output(tmp_path) -> None:
+    normal = _exit_of("main", tmp_path / "normal")
+    assert normal.returncode == 2 and "exit handler ran" in normal.stdout
+    assert (tmp_path / "normal").read_text() == "torn down"  # the marker works: a normal exit tears down
+
+    fast = _exit_of("entrypoint", tmp_path / "fast")
+    assert fast.returncode == 2 and "No such command 'no-such-command'" in fast.stderr
+    assert "exit handler ran" in fast.stdout  # exit handlers ran and their buffered output was flushed
+    assert not (tmp_path / "fast").exists()
+
+
+@pytest.mark.parametrize("install", [sys.setprofile, sys.settrace], ids=["profiler", "tracer"])
+def test_under_a_profiler_or_tracer_the_normal_exit_is_kept(install, monkeypatch) -> None:
+    def forbidden(*args):
+        raise AssertionError("the fast exit ran under a profiler or tracer")
+
+    monkeypatch.setattr(cli.os, "_exit", forbidden)
+    monkeypatch.setattr(cli.atexit, "_run_exitfuncs", forbidden)
+    monkeypatch.setattr(sys, "argv", ["silobridge", "--help"])
+    previous = sys.getprofile() if install is sys.setprofile else sys.gettrace()
+    install(lambda *args: None)  # as pyinstrument (a profile hook) or coverage (a trace hook) would
     try:
         with pytest.raises(SystemExit) as exited:
-            _exit_without_teardown(3)
+            cli.entrypoint()
     finally:
-        sys.settrace(previous)
-    assert exited.value.code == 3
+        install(previous)
+    assert exited.value.code == 0
+
+
+def test_a_thread_still_running_keeps_the_normal_exit() -> None:
+    release = threading.Event()
+    worker = threading.Thread(target=release.wait)  # not a daemon: a normal exit waits for it
+    worker.start()
+    try:
+        assert not cli._may_skip_teardown()
+    finally:
+        release.set()
+        worker.join()
+    assert cli._may_skip_teardown()
