@@ -117,6 +117,11 @@ class Score(_Strict):
         return value
 
 
+# Row expectations whose verdict on a row depends on the other rows.
+_ACROSS_ROWS = frozenset({"expect_column_values_to_be_unique", "expect_column_values_to_be_increasing",
+                          "expect_column_values_to_be_decreasing"})
+
+
 class SpecExpectation(_Strict):
     """An extra Great Expectations check on one source column, e.g.
     ``{expect: expect_column_values_to_be_in_set, column: Region, kwargs: {value_set: [EMEA, AMER]}}``."""
@@ -133,6 +138,18 @@ class SpecExpectation(_Strict):
         if not re.fullmatch(r"expect_[a-z0-9_]+", value):
             raise ValueError(f"a Great Expectations expectation name like expect_column_values_to_be_in_set, "
                              f"got {value!r}")
+        if not re.fullmatch(r"expect_column_value(s|_lengths)_to_[a-z0-9_]+", value) or value in _ACROSS_ROWS:
+            raise ValueError(f"an expectation that judges each row on its own (expect_column_values_to_... or "
+                             f"expect_column_value_lengths_to_..., not unique, increasing or decreasing), got {value!r}: "
+                             "rows are validated in chunks and every failing row is quarantined, so a check "
+                             "across rows or over a whole column would see only part of the rows")
+        return value
+
+    @field_validator("kwargs")
+    @classmethod
+    def _every_row(cls, value: dict[str, Any]) -> dict[str, Any]:
+        if "mostly" in value:
+            raise ValueError("'mostly' is not supported: every row that fails the check is quarantined")
         return value
 
     @property

@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import yaml
 
+from schemas import builtin_sources_dir
+from schemas.spec import SpecError, parse_spec
 from warehouse.home import Home
 
 from conftest import SERVICE_CSV, silobridge, write_seed_landing, write_seed_specs
@@ -170,3 +173,20 @@ def test_resent_copies_are_duplicates_and_too_many_rejects_fail_the_run(home: Ho
     assert "service_followup: too many rejected rows: 1 of 2 rows rejected (50.0%); limit 5%" in result.stderr
     assert query(home, "select count(*) from core.feedback", "warehouse") == before
     assert query(home, "select status from meta.runs order by started_at") == [("success",)] * 2 + [("failed",)]
+
+
+@pytest.mark.parametrize(("expectation", "key", "says"), [
+    ({"expect": "expect_column_values_to_be_unique", "column": "agent_team"}, "expectations[0].expect", "not unique"),
+    ({"expect": "expect_column_mean_to_be_between", "column": "csat", "kwargs": {"min_value": 3}},
+     "expectations[0].expect", "judges each row on its own"),
+    ({"expect": "expect_column_values_to_be_in_set", "column": "agent_team",
+      "kwargs": {"value_set": ["EMEA"], "mostly": 0.9}}, "expectations[0].kwargs", "'mostly' is not supported"),
+])
+def test_a_spec_expectation_must_judge_each_row_on_its_own(expectation: dict, key: str, says: str) -> None:
+    """Rows are validated in chunks and each failing row is quarantined: a check across rows would see a chunk."""
+    spec = yaml.safe_load((builtin_sources_dir() / "service_followup.yaml").read_text())
+    with pytest.raises(SpecError) as refused:
+        parse_spec({**spec, "expectations": [expectation]}, "service_followup.yaml")
+    assert refused.value.key == key and says in refused.value.expected
+    allowed = {"expect": "expect_column_value_lengths_to_be_between", "column": "agent_team", "kwargs": {"max_value": 4}}
+    assert parse_spec({**spec, "expectations": [allowed]}).expectations[0].expect == allowed["expect"]
