@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from schemas import builtin_sources_dir
-from schemas.spec import SpecError, parse_spec
+from schemas.spec import ROW_EXPECTATIONS, SpecError, parse_spec
 from warehouse.home import Home
 
 from conftest import SERVICE_CSV, silobridge, write_seed_landing, write_seed_specs
@@ -176,11 +176,18 @@ def test_resent_copies_are_duplicates_and_too_many_rejects_fail_the_run(home: Ho
 
 
 @pytest.mark.parametrize(("expectation", "key", "says"), [
-    ({"expect": "expect_column_values_to_be_unique", "column": "agent_team"}, "expectations[0].expect", "not unique"),
+    ({"expect": "expect_column_values_to_be_unique", "column": "agent_team"}, "expectations[0].expect",
+     "judge each row on its own"),
+    ({"expect": "expect_column_values_to_not_be_outliers", "column": "csat"}, "expectations[0].expect",
+     "judge each row on its own"),
     ({"expect": "expect_column_mean_to_be_between", "column": "csat", "kwargs": {"min_value": 3}},
-     "expectations[0].expect", "judges each row on its own"),
+     "expectations[0].expect", "judge each row on its own"),
+    ({"expect": "expect_column_values_to_match_like_pattern", "column": "agent_team", "kwargs": {"like_pattern": "E%"}},
+     "expectations[0].expect", "judge each row on its own"),
     ({"expect": "expect_column_values_to_be_in_set", "column": "agent_team",
       "kwargs": {"value_set": ["EMEA"], "mostly": 0.9}}, "expectations[0].kwargs", "'mostly' is not supported"),
+    ({"expect": "expect_column_values_to_be_in_set", "column": "agent_team",
+      "kwargs": {"value_set": ["EMEA"], "meta": {"owner": "service"}}}, "expectations[0].kwargs", "got ['meta']"),
 ])
 def test_a_spec_expectation_must_judge_each_row_on_its_own(expectation: dict, key: str, says: str) -> None:
     """Rows are validated in chunks and each failing row is quarantined: a check across rows would see a chunk."""
@@ -190,3 +197,13 @@ def test_a_spec_expectation_must_judge_each_row_on_its_own(expectation: dict, ke
     assert refused.value.key == key and says in refused.value.expected
     allowed = {"expect": "expect_column_value_lengths_to_be_between", "column": "agent_team", "kwargs": {"max_value": 4}}
     assert parse_spec({**spec, "expectations": [allowed]}).expectations[0].expect == allowed["expect"]
+
+
+def test_every_allowed_expectation_is_a_gx_row_check_with_the_arguments_gx_takes() -> None:
+    import great_expectations.expectations as gxe
+    from great_expectations.expectations.expectation import ColumnMapExpectation
+
+    for name, arguments in ROW_EXPECTATIONS.items():
+        expectation = getattr(gxe, "".join(part.capitalize() for part in name.split("_")))
+        assert issubclass(expectation, ColumnMapExpectation), name
+        assert set(expectation.success_keys) - {"mostly"} == arguments, name

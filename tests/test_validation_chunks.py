@@ -49,3 +49,18 @@ def test_chunked_validation_finds_every_failing_row(tmp_path, monkeypatch: pytes
     assert chunked_report.n_rows == whole_report.n_rows == N_ROWS
     assert chunked_report.failures_by_rule() == whole_report.failures_by_rule()
     assert chunked_report.n_rows_failing == 8
+
+
+def test_a_check_gx_cannot_compute_fails_validation_instead_of_passing_silently(tmp_path,
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """GX reports an error computing a check's metric, not the check: read as 'no failing row', nothing was quarantined."""
+    home = Home(tmp_path / "home").create()
+    write_seed_specs(home, max_reject_rate=0.9)
+    spec_file = home.sources / "service_followup.yaml"
+    spec_file.write_text(spec_file.read_text() + "expectations:\n"
+                         "  - {expect: expect_column_values_to_match_regex, column: agent_team, kwargs: {regex: '['},"
+                         " rule: team_code}\n")
+    (home.landing / "service").mkdir(parents=True)
+    (home.landing / "service" / "small.csv").write_text(HEADER + "".join(_row(n) for n in range(10)))
+    with pytest.raises(RuntimeError, match=r"validation rule team_code could not run: .*regular expression"):
+        _validated(home, 1, monkeypatch)

@@ -165,16 +165,33 @@ def _resolved(kwargs: dict[str, Any]) -> dict[str, Any]:
 
 
 def _failures(result: Any, rules: list[RowRule]) -> list[tuple[int, list[int]]]:
-    """(rule index, failing row positions) for every expectation that failed."""
+    """(rule index, failing row positions) for every expectation that failed.
+
+    An expectation that failed without naming each failing row would quarantine nothing: that is an error.
+    """
     failures = []
     for outcome in result.results:
         index = outcome.expectation_config.meta["rule_index"]
-        if outcome.exception_info and outcome.exception_info.get("raised_exception"):
-            raise RuntimeError(f"validation rule {rules[index].name} could not run: "
-                               f"{outcome.exception_info.get('exception_message')}")
+        raised = _raised(outcome.exception_info)
+        if raised is not None:
+            raise RuntimeError(f"validation rule {rules[index].name} could not run: {raised.get('exception_message')}")
         if not outcome.success:
-            failures.append((index, list(outcome.result.get("unexpected_index_list") or [])))
+            positions = list(outcome.result.get("unexpected_index_list") or [])
+            if len(positions) != outcome.result.get("unexpected_count"):
+                raise RuntimeError(f"validation rule {rules[index].name} failed without naming its failing rows "
+                                   f"({outcome.result.get('unexpected_count')} failing, {len(positions)} named)")
+            failures.append((index, positions))
     return failures
+
+
+def _raised(exception_info: dict[str, Any] | None) -> dict[str, Any] | None:
+    """GX's account of an error: at the top, or under each metric it could not compute (the usual place)."""
+    if not exception_info:
+        return None
+    if exception_info.get("raised_exception"):
+        return exception_info
+    return next((info for info in exception_info.values() if isinstance(info, dict) and info.get("raised_exception")),
+                None)
 
 
 def _error_rows(frame: Any, rules: list[RowRule], failures: list[tuple[int, list[int]]]) -> pa.Table:
