@@ -336,7 +336,12 @@ def _may_skip_teardown() -> bool:
     """
     if sys.getprofile() is not None or sys.gettrace() is not None:
         return False
-    return all(thread.daemon or thread is threading.main_thread() for thread in threading.enumerate())
+    return not _threads_pending()
+
+
+def _threads_pending() -> bool:
+    """Whether a thread that is not a daemon is still running (a normal exit would wait for it)."""
+    return any(not thread.daemon and thread is not threading.main_thread() for thread in threading.enumerate())
 
 
 def _exit_without_teardown(code: object) -> None:
@@ -349,12 +354,14 @@ def _exit_without_teardown(code: object) -> None:
     if code is not None and not isinstance(code, int):
         print(code, file=sys.stderr)
     atexit._run_exitfuncs()  # what a normal exit runs: logging.shutdown, weakref finalizers (temporary folders)
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except (OSError, ValueError):  # a closed pipe: what Python's own exit reports as status 120
-        os._exit(120)
-    os._exit(status)
+    flushed = True
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None and not stream.closed:
+            try:
+                stream.flush()
+            except OSError:  # e.g. the reader of a pipe went away
+                flushed = False
+    os._exit(status if flushed else 120)  # 120: what Python's own exit returns when it cannot flush
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -155,9 +156,14 @@ command()
 """
 
 
+def _buffered_env() -> dict[str, str]:
+    """The environment with Python's output buffered, as it is by default on a pipe."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+
+
 def _exit_of(command: str, marker) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-c", _EXIT_SCRIPT, command, str(marker)], capture_output=True, text=True,
-                          timeout=120)
+                          timeout=120, env=_buffered_env())
 
 
 def test_the_command_skips_the_teardown_but_keeps_status_exit_handlers_and_output(tmp_path) -> None:
@@ -176,8 +182,7 @@ def test_under_a_profiler_or_tracer_the_normal_exit_is_kept(install, monkeypatch
     def forbidden(*args):
         raise AssertionError("the fast exit ran under a profiler or tracer")
 
-    monkeypatch.setattr(cli.os, "_exit", forbidden)
-    monkeypatch.setattr(cli.atexit, "_run_exitfuncs", forbidden)
+    monkeypatch.setattr(cli, "_exit_without_teardown", forbidden)
     monkeypatch.setattr(sys, "argv", ["silobridge", "--help"])
     previous = sys.getprofile() if install is sys.setprofile else sys.gettrace()
     install(lambda *args: None)  # as pyinstrument (a profile hook) or coverage (a trace hook) would
@@ -194,8 +199,18 @@ def test_a_thread_still_running_keeps_the_normal_exit() -> None:
     worker = threading.Thread(target=release.wait)  # not a daemon: a normal exit waits for it
     worker.start()
     try:
-        assert not cli._may_skip_teardown()
+        assert cli._threads_pending()
     finally:
         release.set()
         worker.join()
-    assert cli._may_skip_teardown()
+    assert not cli._threads_pending()
+
+
+def test_output_that_cannot_be_flushed_exits_120_as_python_does(tmp_path) -> None:
+    statuses = {}
+    for command in ("main", "entrypoint"):
+        process = subprocess.Popen([sys.executable, "-c", _EXIT_SCRIPT, command, str(tmp_path / command)],
+                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_buffered_env())
+        process.stdout.close()  # nobody reads: the exit handler's buffered line cannot be written
+        statuses[command] = process.wait(timeout=120)
+    assert statuses == {"main": 120, "entrypoint": 120}
