@@ -9,8 +9,10 @@ BIN    := $(VENV)/bin
 demo: $(VENV)/.installed
 	$(BIN)/silobridge demo
 
+# worksteal: a worker that runs out of tests takes queued ones from the other, so the slowest tests
+# (whole pipeline runs killed at four points) do not leave one core idle at the end (8m28s against 9m28s).
 test: $(VENV)/.installed browser
-	$(BIN)/pytest -n 2 -q
+	$(BIN)/pytest -n 2 --dist worksteal -q
 
 # The report's browser test opens it in Debian's Chromium (needs root for apt-get, as on CI).
 browser:
