@@ -329,10 +329,10 @@ def entrypoint() -> None:
 
 
 def _may_skip_teardown() -> bool:
-    """Whether nothing that a normal exit waits for or reports after the command is there.
+    """Whether no profiler, tracer or running thread needs Python's normal exit.
 
-    A profiler or tracer (pyinstrument, cProfile) writes its report once the command returns, and a normal
-    exit waits for threads that are not daemons before it runs the exit handlers.
+    A profiler or tracer (pyinstrument, cProfile, coverage) writes its report once the command returns, and a
+    normal exit waits for threads that are not daemons before it runs the exit handlers.
     """
     if sys.getprofile() is not None or sys.gettrace() is not None:
         return False
