@@ -10,17 +10,15 @@ unanswered cell stays empty. The work is one DuckDB statement over the whole Arr
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import duckdb
 import numpy as np
 import pyarrow as pa
 
-from connectors import csv
 from connectors.base import BATCH_ROWS, LINEAGE_FIELDS, ConnectorError, FileRead, check_reserved
 
-__all__ = ["open_csv", "multi_select_columns", "as_json_lists", "quote_identifier", "read_table", "batches_of", "lineage_table"]
+__all__ = ["multi_select_columns", "as_json_lists", "quote_identifier", "read_table", "batches_of", "lineage_table"]
 
 
 def quote_identifier(name: str) -> str:
@@ -57,16 +55,6 @@ def as_json_lists(table: pa.Table, columns: list[str], separator: str) -> pa.Tab
                               params={"separator": separator}).to_arrow_table().cast(table.schema)
     finally:
         connection.close()
-
-
-def open_csv(path: Path, source_file: str, encoding: str | None, rule: str, expected: str) -> FileRead:
-    """A one-header-row export through the CSV reader; a header it refuses is the wrong format, said so."""
-    try:
-        return csv.read(path, source_file, encoding, {})
-    except ConnectorError as error:
-        if error.rule != "header":
-            raise
-        raise ConnectorError(source_file, error.line, rule, f"{expected}; {error.detail}") from None
 
 
 def read_table(read: FileRead) -> pa.Table:

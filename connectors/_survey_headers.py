@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from connectors.base import (BATCH_ROWS, FIELD_COUNT, ConnectorError, FileRead, RowReject, check_reserved,
-                             reject_binary, sniff_encoding, with_lineage)
+                             column_names, reject_binary, sniff_encoding, with_lineage, without_blank_unnamed)
 from connectors.csv import complete_last_line, explain_error, read_head, record_numbers, require_closed_quotes
 
 __all__ = ["Grid", "read_csv_grid", "grid_from_table", "clean_name", "text_of_records", "file_read"]
@@ -130,13 +130,12 @@ def text_of_records(table: pa.Table) -> list[str]:
 
 def file_read(data: pa.Table, columns: list[str], rows: np.ndarray, source_file: str,
               rejects: list[RowReject]) -> FileRead:
-    """Name the data columns, and stream them with lineage; rejects sorted by record number."""
-    if len(set(columns)) != len(columns) or any(not c for c in columns):
-        raise ConnectorError(source_file, 1, "header", f"expected unique, non-empty column names, got {columns}")
-    check_reserved(columns, source_file)
-    data = data.rename_columns(columns)
+    """Name the data columns (as :func:`connectors.base.column_names` does), and stream them with lineage;
+    rejects sorted by record number."""
+    data = without_blank_unnamed(data.rename_columns(column_names(columns)), columns)
+    check_reserved(data.schema.names, source_file)
     rejects.sort(key=lambda r: r.source_row)
-    return FileRead(columns, _batches(data, rows, source_file), rejects)
+    return FileRead(data.schema.names, _batches(data, rows, source_file), rejects)
 
 
 def _batches(table: pa.Table, rows: np.ndarray, source_file: str) -> Iterator[pa.RecordBatch]:
@@ -158,7 +157,7 @@ def surveymonkey_names(head: list[list[str]], source_file: str) -> list[str]:
     A question spanning several columns (multi-select, matrix, "Other (please specify)") has its text
     over the first column only: it is carried forward. A column is named by its question when the
     second row is blank, "Response" or "Open-Ended Response", else "question - option". A name still
-    shared (the same question asked twice) gets " (2)", " (3)" on its later columns.
+    shared (the same question asked twice) gets " (2)", " (3)" on its later columns (in ``file_read``).
     """
     if len(head) < 2 or clean_name(head[0][0]) != "Respondent ID" or head[1][0].strip():
         found = ", ".join(repr(c) for c in (head[0][:4] if head else []))
@@ -170,9 +169,4 @@ def surveymonkey_names(head: list[list[str]], source_file: str) -> list[str]:
         question = clean_name(text) or question
         option = clean_name(option)
         names.append(question if option in _WHOLE_ANSWER else f"{question} - {option}")
-    seen: Counter[str] = Counter()
-    unique = []
-    for name in names:
-        seen[name] += 1
-        unique.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
-    return unique
+    return names  # a name still shared is made unique by file_read

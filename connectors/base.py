@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 __all__ = ["FileRead", "RowReject", "FIELD_COUNT", "ConnectorError", "LINEAGE_FIELDS", "with_lineage", "BATCH_ROWS",
-           "sniff_encoding", "reject_binary", "check_reserved"]
+           "sniff_encoding", "reject_binary", "check_reserved", "column_names", "without_blank_unnamed"]
 
 LINEAGE_FIELDS = ("source_file", "source_row")
 # The rule of a record whose number of fields differs from the header's.
@@ -53,6 +55,37 @@ def check_reserved(columns: list[str], source_file: str) -> None:
     clash = [c for c in LINEAGE_FIELDS if c in columns]
     if clash:
         raise ConnectorError(source_file, 1, "reserved_column", f"the file has reserved column(s) {clash}")
+
+
+def column_names(header: list[str]) -> list[str]:
+    """Header cells as column names: a blank cell is named ``column_<position>``, a repeated name gets
+    `` (2)``, `` (3)`` on its later columns.
+
+    Real exports repeat names (two questions titled "Why?", a choice label shared by two questions, a
+    Qualtrics export tag used twice) and end lines with a comma; refusing such a file would lose every
+    response in it, and the spec can name each column by the name it gets here.
+    """
+    named = [cell if cell.strip() else f"column_{position}" for position, cell in enumerate(header, 1)]
+    taken, seen, unique = set(named), Counter(), []
+    for name in named:
+        seen[name] += 1
+        if seen[name] == 1:
+            unique.append(name)
+            continue
+        n = seen[name]
+        while f"{name} ({n})" in taken:
+            n += 1
+        taken.add(f"{name} ({n})")
+        unique.append(f"{name} ({n})")
+    return unique
+
+
+def without_blank_unnamed(table: pa.Table, header: list[str]) -> pa.Table:
+    """Drop the columns with no header text and no value: what a comma at the end of every line adds."""
+    blank = [name for name, cell in zip(table.schema.names, header)
+             if not cell.strip() and not pc.any(pc.not_equal(
+                 pc.fill_null(pc.utf8_trim_whitespace(table.column(name).cast(pa.string())), ""), "")).as_py()]
+    return table.drop_columns(blank) if blank else table
 
 
 def with_lineage(batch: pa.RecordBatch, source_file: str, source_rows: np.ndarray) -> pa.RecordBatch:

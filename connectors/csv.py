@@ -2,7 +2,10 @@
 
 Every column is read as text; typing happens in staging, where a value that will not cast is
 quarantined with its rule. Records with too many or too few fields are not lost: they come back as
-:class:`RowReject` with their record number.
+:class:`RowReject` with their record number. Header cells name the columns as
+:func:`connectors.base.column_names` does: a repeated name gets " (2)" on its later column, a blank one is
+named ``column_<position>``, and a blank-headed column without a single value (the comma some exporters
+end every line with) is dropped.
 
 Options: ``delimiter`` (default ``,``), ``quote_char`` (default ``"``), ``skip_rows`` (lines before
 the header, default 0).
@@ -19,7 +22,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from connectors.base import (BATCH_ROWS, FIELD_COUNT, ConnectorError, FileRead, RowReject, check_reserved,
-                             reject_binary, sniff_encoding, with_lineage)
+                             column_names, reject_binary, sniff_encoding, with_lineage, without_blank_unnamed)
 
 __all__ = ["read", "read_source", "read_head", "complete_last_line", "explain_error", "record_numbers", "require_closed_quotes"]
 
@@ -34,17 +37,22 @@ def read(path: Path, source_file: str, encoding: str | None, options: dict[str, 
 def read_source(source: Path | pa.BufferReader, path: Path, source_file: str, encoding: str,
                 options: dict[str, Any]) -> FileRead:
     """Read ``source`` (the file, or the part of it that holds the records) as ``read`` does."""
-    read_options = pacsv.ReadOptions(encoding=encoding, skip_rows=int(options.get("skip_rows", 0)),
-                                     use_threads=False)  # single-threaded: malformed records keep their numbers
+    skip_rows = int(options.get("skip_rows", 0))
     parse_options = dict(delimiter=options.get("delimiter", ","), quote_char=options.get("quote_char", '"'),
                          newlines_in_values=True)
-    columns = _header(source, source_file, read_options, parse_options)
+    header = _header(source, source_file, pacsv.ReadOptions(encoding=encoding, skip_rows=skip_rows, use_threads=False),
+                     parse_options)
+    columns = column_names(header)
     check_reserved(columns, source_file)
+    # The header row is skipped as a record (not read as names), so that repeated or blank names can be
+    # given the unique ones above; single-threaded, malformed records keep their numbers.
+    read_options = pacsv.ReadOptions(encoding=encoding, skip_rows=skip_rows, column_names=columns,
+                                     skip_rows_after_names=1, use_threads=False)
     rejects: list[RowReject] = []
-    skipped = read_options.skip_rows
-    table = _read_all_as_text(source, source_file, columns, read_options, parse_options, rejects, skipped)
+    table = _read_all_as_text(source, source_file, columns, read_options, parse_options, rejects, skip_rows)
     require_closed_quotes(path, source_file, parse_options["quote_char"], encoding, table.num_rows + len(rejects))
-    return FileRead(columns, _batches(table, source_file, rejects), rejects)
+    table = without_blank_unnamed(table, header)
+    return FileRead(table.schema.names, _batches(table, source_file, rejects), rejects)
 
 
 def read_head(path: Path, source_file: str) -> bytes:
@@ -63,16 +71,14 @@ def complete_last_line(path: Path, head: bytes, encoding: str) -> Path | pa.Buff
 
 
 def _header(path: Path | pa.BufferReader, source_file: str, read_options: pacsv.ReadOptions, parse_options: dict) -> list[str]:
+    """The header row's cells, as written (blank or repeated ones included)."""
     try:
         reader = pacsv.open_csv(path, read_options=read_options,
                                 parse_options=pacsv.ParseOptions(**parse_options, invalid_row_handler=lambda _: "skip"),
                                 convert_options=pacsv.ConvertOptions(column_types={}))
-        names = reader.schema.names
+        return reader.schema.names
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         raise explain_error(source_file, exc) from None
-    if len(set(names)) != len(names) or any(not n.strip() for n in names):
-        raise ConnectorError(source_file, 1, "header", f"expected unique, non-empty column names, got {names}")
-    return names
 
 
 def _read_all_as_text(path: Path | pa.BufferReader, source_file: str, columns: list[str],

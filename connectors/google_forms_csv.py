@@ -28,7 +28,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from connectors._lists import open_csv, as_json_lists, batches_of, multi_select_columns, quote_identifier, read_table
+from connectors import csv
+from connectors._lists import as_json_lists, batches_of, multi_select_columns, quote_identifier, read_table
 from connectors.base import LINEAGE_FIELDS, ConnectorError, FileRead
 
 __all__ = ["read", "RESPONSE_HASH", "FORMS_DOWNLOAD", "SHEET_EXPORT"]
@@ -44,7 +45,7 @@ EXPECTED = ("expected a Google Forms export: a Timestamp column holding 2024/03/
 
 
 def read(path: Path, source_file: str, encoding: str | None, options: dict[str, Any]) -> FileRead:
-    opened = open_csv(path, source_file, encoding, 'not_google_forms', EXPECTED)
+    opened = csv.read(path, source_file, encoding, {})
     timestamp = options.get("timestamp_column", "Timestamp")
     if not opened.columns or opened.columns[0] != timestamp:
         found = ", ".join(repr(c) for c in opened.columns[:4])

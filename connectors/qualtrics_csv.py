@@ -6,13 +6,16 @@ The current exporter writes three header rows: the column ids (``StartDate``, ``
 question ids) and the question text, with no ImportId row; it is recognised by its ``V1`` first column.
 Every value comes back as text; ``source_row`` counts responses, header rows not counted.
 
-Survey previews (``Status`` "Survey Preview", or 1 in a numeric export) and unfinished responses
-(``Finished`` False / 0) are not responses to analyse: they come back as rejects with the rule
-``qualtrics_preview`` / ``qualtrics_unfinished``, not as rows, unless the options keep them.
+Records that are not responses to analyse come back as rejects, not as rows, unless the options keep
+them. By ``Status`` (Response Type; choice text, or the code in a numeric export): previews ("Survey
+Preview" 1, "Survey Preview Spam" 9, "Offline Survey Preview" 17) as ``qualtrics_preview``, what *Generate
+test responses* wrote ("Survey Test" 2) as ``qualtrics_test``, responses Qualtrics flagged as spam ("Spam"
+8, "Imported Spam" 12) as ``qualtrics_spam``; then unfinished responses (``Finished`` False / 0) as
+``qualtrics_unfinished``.
 
 Options: ``columns_by`` (``column_id``, the default, or ``question_text``: question text names, a text
-shared by several columns gets its column id appended), ``include_previews`` (default false),
-``include_unfinished`` (default false).
+shared by several columns gets its column id appended), ``include_previews`` (previews and test
+responses; default false), ``include_spam`` (default false), ``include_unfinished`` (default false).
 """
 
 from __future__ import annotations
@@ -32,10 +35,17 @@ __all__ = ["read", "NOT_RESPONSES"]
 
 # Records set aside under these rules are not responses: quarantined for the record, but not counted
 # against the spec's max_reject_rate (see connectors.not_response_rules).
-NOT_RESPONSES = frozenset({"qualtrics_preview", "qualtrics_unfinished"})
+NOT_RESPONSES = frozenset({"qualtrics_preview", "qualtrics_test", "qualtrics_spam", "qualtrics_unfinished"})
 
 EXPECTED = "expected Qualtrics' header rows: column ids, question text, ImportId JSON"
-_PREVIEW = ["Survey Preview", "1"]            # Status: choice text / numeric value
+# Status values (choice text and numeric code) that are not responses: rule, what it is, the option keeping it.
+_STATUS_RULES = (
+    ("qualtrics_preview", ["Survey Preview", "1", "Survey Preview Spam", "9", "Offline Survey Preview", "17"],
+     "a survey preview, not a response", "include_previews"),
+    ("qualtrics_test", ["Survey Test", "2"], "a generated test response, not a response", "include_previews"),
+    ("qualtrics_spam", ["Spam", "8", "Imported Spam", "12"], "a response Qualtrics flagged as spam",
+     "include_spam"),
+)
 _NOT_FINISHED = ["False", "false", "FALSE", "0"]  # Finished: choice text / numeric value
 _COLUMNS_BY = ("column_id", "question_text")
 
@@ -51,9 +61,9 @@ def read(path: Path, source_file: str, encoding: str | None, options: dict[str, 
     data, rows, rejects = grid.data(n_header, source_file)
 
     names = ids if columns_by == "column_id" else _question_names(ids, texts)
-    keep = _exclusions(data, rows, rejects, status_at, finished_at, progress_at,
-                       include_previews=_flag(options, "include_previews", source_file),
-                       include_unfinished=_flag(options, "include_unfinished", source_file))
+    included = {name: _flag(options, name, source_file)
+                for name in ("include_previews", "include_spam", "include_unfinished")}
+    keep = _exclusions(data, rows, rejects, status_at, finished_at, progress_at, included)
     if keep is not None:
         data, rows = data.filter(keep), rows[keep.to_numpy(zero_copy_only=False)]
     return file_read(data, names, rows, source_file, rejects)
@@ -103,37 +113,38 @@ def _flag(options: dict[str, Any], name: str, source_file: str) -> bool:
 
 
 def _exclusions(data: pa.Table, rows: np.ndarray, rejects: list[RowReject], status_at: int | None,
-                finished_at: int | None, progress_at: int | None, *, include_previews: bool,
-                include_unfinished: bool) -> pa.Array | None:
-    """Append previews and unfinished responses to ``rejects``; the mask of the rows to keep (or None)."""
-    no = pa.array(np.zeros(data.num_rows, dtype=bool))
-    preview = no
-    if status_at is not None and not include_previews:
-        preview = pc.is_in(pc.utf8_trim_whitespace(data.column(status_at)), value_set=pa.array(_PREVIEW))
-    unfinished = no
-    if finished_at is not None and not include_unfinished:
-        unfinished = pc.and_(pc.is_in(pc.utf8_trim_whitespace(data.column(finished_at)),
-                                      value_set=pa.array(_NOT_FINISHED)), pc.invert(preview))
-    dropped = pc.or_(preview, unfinished)
+                finished_at: int | None, progress_at: int | None, included: dict[str, bool]) -> pa.Array | None:
+    """Append the records that are not responses to ``rejects``; the mask of the rows to keep (or None)."""
+    rule = pa.nulls(data.num_rows, pa.string())  # the first rule each record breaks
+    if status_at is not None:
+        status = pc.utf8_trim_whitespace(data.column(status_at))
+        for name, values, _, option in _STATUS_RULES:
+            if not included[option]:
+                rule = pc.if_else(pc.and_(pc.is_null(rule), pc.is_in(status, value_set=pa.array(values))), name, rule)
+    if finished_at is not None and not included["include_unfinished"]:
+        unfinished = pc.is_in(pc.utf8_trim_whitespace(data.column(finished_at)), value_set=pa.array(_NOT_FINISHED))
+        rule = pc.if_else(pc.and_(pc.is_null(rule), unfinished), "qualtrics_unfinished", rule)
+    dropped = pc.is_valid(rule)
     if isinstance(dropped, pa.ChunkedArray):
-        dropped = dropped.combine_chunks()
+        dropped, rule = dropped.combine_chunks(), rule.combine_chunks()
     if not pc.any(dropped).as_py():
         return None
     out = data.filter(dropped)
-    out_rows = rows[dropped.to_numpy(zero_copy_only=False)]
-    is_preview = pc.filter(preview, dropped).to_pylist()
-    status = out.column(status_at).to_pylist() if status_at is not None else [None] * out.num_rows
-    finished = out.column(finished_at).to_pylist() if finished_at is not None else [None] * out.num_rows
-    progress = out.column(progress_at).to_pylist() if progress_at is not None else [None] * out.num_rows
-    for row, raw, was_preview, s, f, p in zip(out_rows, text_of_records(out), is_preview, status, finished,
-                                              progress):
-        if was_preview:
-            rejects.append(RowReject(int(row), "qualtrics_preview",
-                                     f"Status is {s!r}: a survey preview, not a response "
-                                     "(set include_previews: true to keep previews)", raw))
-        else:
-            done = f" at {p}% progress" if p else ""
-            rejects.append(RowReject(int(row), "qualtrics_unfinished",
-                                     f"Finished is {f!r}: a response left unfinished{done} "
-                                     "(set include_unfinished: true to keep unfinished responses)", raw))
+
+    def values(at: int | None) -> list:
+        return out.column(at).to_pylist() if at is not None else [None] * out.num_rows
+
+    for row, raw, broken, s, f, p in zip(rows[dropped.to_numpy(zero_copy_only=False)], text_of_records(out),
+                                         pc.filter(rule, dropped).to_pylist(), values(status_at),
+                                         values(finished_at), values(progress_at)):
+        rejects.append(RowReject(int(row), broken, _why(broken, s, f, p), raw))
     return pc.invert(dropped)
+
+
+def _why(rule: str, status: str | None, finished: str | None, progress: str | None) -> str:
+    if rule == "qualtrics_unfinished":
+        done = f" at {progress}% progress" if progress else ""
+        return (f"Finished is {finished!r}: a response left unfinished{done} "
+                "(set include_unfinished: true to keep unfinished responses)")
+    what, option = next((what, option) for name, _, what, option in _STATUS_RULES if name == rule)
+    return f"Status is {status!r}: {what} (set {option}: true to keep them)"

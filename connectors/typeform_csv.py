@@ -22,7 +22,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from connectors._lists import open_csv, as_json_lists, batches_of, multi_select_columns, read_table
+from connectors import csv
+from connectors._lists import as_json_lists, batches_of, multi_select_columns, read_table
 from connectors._survey_headers import text_of_records
 from connectors.base import LINEAGE_FIELDS, ConnectorError, FileRead, RowReject
 
@@ -40,7 +41,7 @@ def read(path: Path, source_file: str, encoding: str | None, options: dict[str, 
     include_partial = options.get("include_partial", False)
     if not isinstance(include_partial, bool):
         raise ConnectorError(source_file, None, "options", f"include_partial is {include_partial!r}, expected true or false")
-    opened = open_csv(path, source_file, encoding, 'not_typeform', EXPECTED)
+    opened = csv.read(path, source_file, encoding, {})
     if not opened.columns or opened.columns[0] != "#" or "Submit Date (UTC)" not in opened.columns:
         found = ", ".join(repr(c) for c in opened.columns[:4])
         raise ConnectorError(source_file, 1, "not_typeform", f"{EXPECTED}; the file starts with {found}")

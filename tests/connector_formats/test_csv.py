@@ -197,17 +197,44 @@ def test_one_megabyte_comment_in_one_cell(tmp_path, cell):
     assert got.rejects == []
 
 
-@pytest.mark.parametrize("header, rule", [
-    ("id,name,id", "header"),
-    ("id,,name", "header"),
-    ("id,source_row", "reserved_column"),
-])
-def test_bad_headers_are_refused(tmp_path, header, rule):
+def test_a_header_with_lineage_names_is_refused(tmp_path):
     path = tmp_path / "export.csv"
-    record = ",".join(str(i) for i, _ in enumerate(header.split(",")))
-    path.write_text(f"{header}\r\n{record}\r\n", encoding="utf-8")
+    path.write_text("id,source_row\r\n1,2\r\n", encoding="utf-8")
 
-    assert csv_error(path).rule == rule
+    assert csv_error(path).rule == "reserved_column"
+
+
+@pytest.mark.parametrize("header, columns", [
+    ('id,Why?,score,Why?,Why?', ["id", "Why?", "score", "Why? (2)", "Why? (3)"]),
+    ('id,,name', ["id", "column_2", "name"]),
+    ('id,name,name (2),name', ["id", "name", "name (2)", "name (3)"]),  # a suffix never takes a real name
+])
+def test_repeated_and_blank_header_cells_get_names_and_every_value_is_kept(tmp_path, header, columns):
+    path = tmp_path / "export.csv"
+    path.write_text(f"{header}\r\n" + ",".join(f"v{i}" for i in range(len(columns))) + "\r\n", encoding="utf-8")
+
+    got = read_all("csv", path)
+
+    assert got.columns == columns
+    assert got.rows == [{**{c: f"v{i}" for i, c in enumerate(columns)}, "source_file": "export.csv", "source_row": 1}]
+
+
+def test_a_comma_ending_every_line_adds_no_column(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("id,comment,\r\n1,\"a, b\",\r\n2,c,\r\n3,broken\r\n", encoding="utf-8")
+
+    got = read_all("csv", path)
+
+    assert got.columns == ["id", "comment"]
+    assert got.column("comment") == ["a, b", "c"]
+    assert [(r.source_row, r.rule) for r in got.rejects] == [(3, "field_count")]
+
+
+def test_a_blank_headed_column_with_values_is_kept(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("id,\n1,\n2,kept\n", encoding="utf-8")
+
+    assert read_all("csv", path).column("column_2") == ["", "kept"]
 
 
 def test_an_unterminated_quote_rejects_the_file_instead_of_swallowing_records(tmp_path):

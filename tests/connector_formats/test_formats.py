@@ -93,6 +93,7 @@ def test_path_may_be_a_string():
 
 def test_records_that_are_not_responses_are_named_by_their_connectors():
     # Set aside, not counted against the reject-rate limit; a broken record is still a reject.
-    assert not_response_rules() == {"qualtrics_preview", "qualtrics_unfinished", "typeform_partial",
+    assert not_response_rules() == {"qualtrics_preview", "qualtrics_test", "qualtrics_spam", "qualtrics_unfinished",
+                                    "typeform_partial",
                                     "zendesk_not_rated"}
     assert "field_count" not in not_response_rules()

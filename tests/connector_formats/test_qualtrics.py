@@ -210,3 +210,74 @@ def test_empty_file_is_refused(tmp_path):
     path.write_bytes(b"\xef\xbb\xbf")
 
     assert qualtrics_error(path).rule == "empty_file"
+
+
+RECORD = ("2024-03-12 09:15:02,2024-03-12 09:19:40,{status},203.0.113.7,100,278,1,2024-03-12 09:19:40,{id},,,,,,,"
+          "anonymous,EN,2,,4,5,10,3,ok,,")
+
+
+@pytest.mark.parametrize("statuses", [
+    ["0", "1", "2", "8", "9", "12", "16", "17"],
+    ["IP Address", "Survey Preview", "Survey Test", "Spam", "Survey Preview Spam", "Imported Spam", "Offline",
+     "Offline Survey Preview"],
+], ids=["numeric", "choice_text"])
+def test_previews_test_responses_and_spam_come_back_as_rejects_of_their_own(tmp_path, statuses):
+    path = write_export(tmp_path, 3, [RECORD.format(status=s, id=f"R_{i}") for i, s in enumerate(statuses)])
+
+    got = read_all("qualtrics_csv", path)
+
+    assert got.column("ResponseId") == ["R_0", "R_6"]  # a response, and an offline one
+    assert [(r.source_row, r.rule) for r in got.rejects] == [
+        (2, "qualtrics_preview"), (3, "qualtrics_test"), (4, "qualtrics_spam"), (5, "qualtrics_preview"),
+        (6, "qualtrics_spam"), (8, "qualtrics_preview")]
+    assert "a generated test response" in got.rejects[1].detail and "include_previews: true" in got.rejects[1].detail
+    assert "flagged as spam" in got.rejects[2].detail and "include_spam: true" in got.rejects[2].detail
+
+
+def test_the_options_keep_test_responses_and_spam(tmp_path):
+    path = write_export(tmp_path, 3, [RECORD.format(status=s, id=f"R_{s}") for s in ("2", "8")])
+
+    assert read_all("qualtrics_csv", path, options={"include_previews": True}).column("ResponseId") == ["R_2"]
+    assert read_all("qualtrics_csv", path, options={"include_spam": True}).column("ResponseId") == ["R_8"]
+
+
+def test_a_comma_ending_every_line_adds_no_column(tmp_path):
+    path = tmp_path / "trailing_comma.csv"
+    path.write_bytes(NUMERIC.read_bytes().replace(b"\r\n", b",\r\n"))  # values hold LF only, records end CRLF
+
+    got = read_all("qualtrics_csv", path)
+
+    assert got.columns == IDS
+    assert got.column("ResponseId") == KEPT_IDS
+    assert [r.rule for r in got.rejects] == ["qualtrics_preview", "qualtrics_unfinished"]
+
+
+def test_a_legacy_export_ending_every_line_with_a_comma_loads(tmp_path):
+    # As the legacy exporter wrote it: BOM, LF, a comma at the end of every line (header rows too).
+    path = tmp_path / "legacy.csv"
+    path.write_bytes("\ufeffV1,V2,V3,V4,V5,V6,V7,V8,V9,V10,Q1,Q2,\n"
+                     "ResponseID,ResponseSet,Name,ExternalDataReference,EmailAddress,IPAddress,Status,StartDate,"
+                     "EndDate,Finished,How likely are you to recommend us?,Why?,\n"
+                     "R_2YPOQ602ER1jkf1,Default Response Set,Anonymous,,,130.92.34.66,0,2017-07-18 08:28:09,"
+                     "2017-07-18 08:28:48,1,9,Hello World!,\n"
+                     "R_1ogVL2lfSf1qgXX,Default Response Set,Anonymous,,,130.92.34.66,1,2017-07-18 08:29:01,"
+                     "2017-07-18 08:29:30,1,3,preview,\n".encode())
+
+    got = read_all("qualtrics_csv", path)
+
+    assert got.columns == [f"V{i}" for i in range(1, 11)] + ["Q1", "Q2"]
+    assert got.column("Q2") == ["Hello World!"]
+    assert [(r.source_row, r.rule) for r in got.rejects] == [(2, "qualtrics_preview")]
+
+
+def test_two_questions_with_the_same_export_tag_both_load(tmp_path):
+    rows = NUMERIC.read_bytes().split(b"\r\n")
+    rows[0] = rows[0].replace(b",Q5,Q6", b",Q5,Q5")  # two questions tagged Q5 (their ImportIds still differ)
+    path = tmp_path / "shared_tag.csv"
+    path.write_bytes(b"\r\n".join(rows))
+
+    got = read_all("qualtrics_csv", path)
+
+    assert got.columns[-2:] == ["Q5", "Q5 (2)"]
+    assert got.column("Q5") == ["", "Merci, à bientôt", ""]
+    assert len(got.column("Q5 (2)")) == 3
