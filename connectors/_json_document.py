@@ -32,7 +32,9 @@ def load_document(connection: duckdb.DuckDBPyConnection, path: Path, source_file
                   table: str) -> None:
     """Load a further JSON file (a side file) as ``table(doc)``."""
     check_json_file(path, source_file, encoding, "a JSON object")
-    connection.execute(f"create temp table {table} as select content as doc from read_text(?)", [str(path)])
+    # A page saved on Windows (PowerShell's Out-File, Notepad) starts with a byte-order mark JSON does not allow.
+    connection.execute(f"create temp table {table} as select ltrim(content, chr(65279)) as doc from read_text(?)",
+                       [str(path)])
     if not connection.execute(f"select json_valid(doc) from {table}").fetchall()[0][0]:
         raise ConnectorError(source_file, None, "json_parse", "expected a JSON object: the file is not valid JSON")
     connection.execute(f"create or replace temp table {table} as select doc::json as doc from {table}")

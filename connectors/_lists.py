@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from connectors.base import BATCH_ROWS, LINEAGE_FIELDS, ConnectorError, FileRead, check_reserved
 
-__all__ = ["multi_select_columns", "as_json_lists", "quote_identifier", "read_table", "batches_of", "lineage_table"]
+__all__ = ["choice_columns", "gather_choices", "multi_select_columns", "as_json_lists", "quote_identifier", "read_table", "batches_of", "lineage_table"]
 
 
 def quote_identifier(name: str) -> str:
@@ -38,6 +38,51 @@ def multi_select_columns(options: dict[str, Any], columns: list[str], source_fil
         raise ConnectorError(source_file, 1, "options",
                              f"multi_select names {missing}, expected columns of the file: {columns}")
     return wanted
+
+
+def choice_columns(options: dict[str, Any], columns: list[str], source_file: str) -> dict[str, list[str]]:
+    """The ``choice_columns`` option: each question named with the file's columns that hold its choices."""
+    wanted = options.get("choice_columns", {})
+    if not isinstance(wanted, dict) or not all(
+            isinstance(q, str) and isinstance(cs, list) and cs and all(isinstance(c, str) for c in cs)
+            for q, cs in wanted.items()):
+        raise ConnectorError(source_file, None, "options", f"choice_columns is {wanted!r}, expected each question "
+                             "with the list of its choice columns, e.g. {Which features?: [Dashboards, Alerts, Other]}")
+    listed = [c for cs in wanted.values() for c in cs]
+    missing = [c for c in listed if c not in columns]
+    if missing:
+        raise ConnectorError(source_file, 1, "options",
+                             f"choice_columns names {missing}, expected columns of the file: {columns}")
+    twice = sorted({c for c in listed if listed.count(c) > 1})
+    clash = [q for q, cs in wanted.items() if q in columns and q not in cs]
+    if twice or clash:
+        raise ConnectorError(source_file, 1, "options", f"choice_columns lists {twice} under two questions"
+                             if twice else f"choice_columns question(s) {clash} are already columns of the file")
+    return wanted
+
+
+def gather_choices(table: pa.Table, groups: dict[str, list[str]]) -> pa.Table:
+    """Each question's choice columns as one column where its first choice was: a JSON list of the filled
+    cells in column order ('' when none is), the way ``as_json_lists`` gives a joined cell."""
+    if not groups:
+        return table
+    first = {cs[0]: q for q, cs in groups.items()}
+    gathered = {c for cs in groups.values() for c in cs}
+    select = []
+    for name in table.schema.names:
+        if name in first:
+            question = first[name]
+            cells = ", ".join(quote_identifier(c) for c in groups[question])
+            select.append(f"coalesce(nullif(to_json(list_filter(list_transform([{cells}], lambda x: trim(x)), "
+                          f"lambda x: coalesce(x, '') <> ''))::varchar, '[]'), '') as {quote_identifier(question)}")
+        elif name not in gathered:
+            select.append(quote_identifier(name))
+    connection = duckdb.connect(config={"threads": 1})  # one thread keeps the rows in order
+    try:
+        connection.register("responses", table)
+        return connection.sql(f"select {', '.join(select)} from responses").to_arrow_table()
+    finally:
+        connection.close()
 
 
 def as_json_lists(table: pa.Table, columns: list[str], separator: str) -> pa.Table:

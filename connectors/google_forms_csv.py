@@ -5,22 +5,31 @@ collects e-mails) and no response id. They differ in two ways, told apart by the
 
 - the Forms download ("Download responses (.csv)") writes ``2024/03/18 9:02:11 AM GMT+1`` (the
   form owner's zone as an offset, parsed by a spec format such as ``"%Y/%m/%d %I:%M:%S %p %Z"``) and
-  joins checkbox answers with ``;``;
+  joins checkbox answers with ``;``. Where the owner's locale has a short name for the zone, it writes
+  that instead (``EDT``, ``PST``, ``BST``, ``AEST``): the connector rewrites the names of
+  ``ZONE_OFFSETS`` as the offset they stand for (``GMT-4``), since a name such as ``AST`` means
+  different zones to different libraries; option ``zone_offsets`` adds or overrides names
+  (``{IST: "GMT+5:30"}``: India, or ``GMT+1``: Ireland);
 - the linked Sheet (File > Download > CSV) writes ``3/18/2024 9:02:11`` in the spreadsheet's locale
-  and time zone (say which in the spec) and joins checkbox answers with ``, ``.
+  (``18/03/2024 09:02:11``, ``18.03.2024``, ``18-3-2024``, ``2024/03/18``, ``2024-03-18``) and time
+  zone (say which in the spec) and joins checkbox answers with ``, ``.
 
 A file whose first column is not ``Timestamp`` holding one of these layouts is not a Google Forms
 export and is refused. Every value comes back as text; columns named in ``multi_select`` come back as
 JSON lists. Since the export has no id, the connector adds ``response_hash``: a SHA-256 of the
-response's non-empty answers keyed by question title, so the same response in the next (cumulative)
-download gets the same id, even after a question is added to the form.
+response's non-empty answers keyed by question title (as written, before any zone is rewritten), so the
+same response in the next (cumulative) download gets the same id, even after a question is added to the
+form. Identical responses in the same second (an anonymous one-question form) are told apart by their
+order in the file, which the cumulative download keeps.
 
 Options: ``multi_select`` (checkbox questions), ``separator`` (overrides the one the layout implies),
-``timestamp_column`` (default ``Timestamp``; a form in another language names it in that language).
+``timestamp_column`` (default ``Timestamp``; a form in another language names it in that language),
+``zone_offsets`` (zone names and the ``GMT±h[:mm]`` they stand for).
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -32,15 +41,28 @@ from connectors import csv
 from connectors._lists import as_json_lists, batches_of, multi_select_columns, quote_identifier, read_table
 from connectors.base import LINEAGE_FIELDS, ConnectorError, FileRead
 
-__all__ = ["read", "RESPONSE_HASH", "FORMS_DOWNLOAD", "SHEET_EXPORT"]
+__all__ = ["read", "RESPONSE_HASH", "FORMS_DOWNLOAD", "SHEET_EXPORT", "ZONE_OFFSETS"]
 
 RESPONSE_HASH = "response_hash"
-# 2024/03/18 9:02:11 AM GMT+1 (also GMT, GMT-5, GMT+5:30)
-FORMS_DOWNLOAD = r"^\d{4}/\d{2}/\d{2} \d{1,2}:\d{2}:\d{2} [AP]M GMT([+-]\d{1,2}(:\d{2})?)?$"
-# 3/18/2024 9:02:11 (or 18/03/2024 09:02:11 in a day-first locale)
-SHEET_EXPORT = r"^\d{1,2}[/.]\d{1,2}[/.]\d{4} \d{1,2}:\d{2}:\d{2}$"
+_OFFSET = r"GMT([+-]\d{1,2}(:\d{2})?)?"
+# 2024/03/18 9:02:11 AM GMT+1 (also GMT, GMT-5, GMT+5:30, or a zone's short name: EDT)
+FORMS_DOWNLOAD = rf"^\d{{4}}/\d{{2}}/\d{{2}} \d{{1,2}}:\d{{2}}:\d{{2}} [AP]M ({_OFFSET}|[A-Z]{{2,5}})$"
+# 3/18/2024 9:02:11 in the Sheet's locale: day or month first with / . or -, or year first (2024/03/18, 2024-03-18)
+SHEET_EXPORT = (r"^(\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{4}[/.-]\d{1,2}[/.-]\d{1,2})\.? \d{1,2}:\d{2}:\d{2}$")
+# The zone names English locales give (CLDR short names), as the offsets they stand for. Left out: names
+# that stand for two zones (IST: India or Ireland; CST in a Chinese locale): say which in zone_offsets.
+ZONE_OFFSETS = {
+    "UTC": "GMT", "WET": "GMT", "WEST": "GMT+1", "BST": "GMT+1", "CET": "GMT+1", "CEST": "GMT+2",
+    "EET": "GMT+2", "EEST": "GMT+3", "MSK": "GMT+3", "SAST": "GMT+2",
+    "NST": "GMT-3:30", "NDT": "GMT-2:30", "AST": "GMT-4", "ADT": "GMT-3", "EST": "GMT-5", "EDT": "GMT-4",
+    "CST": "GMT-6", "CDT": "GMT-5", "MST": "GMT-7", "MDT": "GMT-6", "PST": "GMT-8", "PDT": "GMT-7",
+    "AKST": "GMT-9", "AKDT": "GMT-8", "HST": "GMT-10", "HDT": "GMT-9",
+    "AWST": "GMT+8", "ACST": "GMT+9:30", "ACDT": "GMT+10:30", "AEST": "GMT+10", "AEDT": "GMT+11",
+    "NZST": "GMT+12", "NZDT": "GMT+13", "JST": "GMT+9", "KST": "GMT+9", "HKT": "GMT+8", "SGT": "GMT+8",
+    "WIB": "GMT+7",
+}
 _SEPARATOR = {FORMS_DOWNLOAD: ";", SHEET_EXPORT: ", "}
-EXPECTED = ("expected a Google Forms export: a Timestamp column holding 2024/03/18 9:02:11 AM GMT+1 "
+EXPECTED = ("expected a Google Forms export: a Timestamp column holding 2024/03/18 9:02:11 AM GMT+1 or ... AM EDT "
             "(Forms download) or 3/18/2024 9:02:11 (linked Sheet)")
 
 
@@ -58,7 +80,28 @@ def read(path: Path, source_file: str, encoding: str | None, options: dict[str, 
     separator = options.get("separator") or _SEPARATOR[_layout(table.column(timestamp), source_file)]
     table = as_json_lists(table, multi, separator)
     table = _with_response_hash(table, opened.columns)
+    table = _zones_as_offsets(table, timestamp, _zone_offsets(options, source_file))
     return FileRead([*opened.columns, RESPONSE_HASH], batches_of(table), opened.rejects)
+
+
+def _zone_offsets(options: dict[str, Any], source_file: str) -> dict[str, str]:
+    extra = options.get("zone_offsets", {})
+    if not isinstance(extra, dict) or not all(
+            isinstance(k, str) and re.fullmatch("[A-Z]{2,5}", k) and isinstance(v, str) and re.fullmatch(_OFFSET, v)
+            for k, v in extra.items()):
+        raise ConnectorError(source_file, None, "options", f"zone_offsets is {extra!r}, expected zone names "
+                             "(2-5 capitals) with the offsets they stand for, e.g. {IST: GMT+5:30}")
+    return {**ZONE_OFFSETS, **extra}
+
+
+def _zones_as_offsets(table: pa.Table, timestamp: str, offsets: dict[str, str]) -> pa.Table:
+    """Rewrite ``... AM EDT`` as ``... AM GMT-4`` (names not in ``offsets`` stay, and will not parse)."""
+    parts = pc.extract_regex(table.column(timestamp), r"^(?P<head>.* [AP]M )(?P<zone>[A-Z]{2,5})$")
+    offset = pc.take(pa.array(list(offsets.values())),
+                     pc.index_in(pc.struct_field(parts, "zone"), value_set=pa.array(list(offsets))))
+    rewritten = pc.if_else(pc.is_valid(offset), pc.binary_join_element_wise(pc.struct_field(parts, "head"), offset, ""),
+                           table.column(timestamp))
+    return table.set_column(table.schema.get_field_index(timestamp), timestamp, rewritten)
 
 
 def _layout(timestamps: pa.ChunkedArray, source_file: str) -> str:
@@ -76,13 +119,20 @@ def _layout(timestamps: pa.ChunkedArray, source_file: str) -> str:
 
 
 def _with_response_hash(table: pa.Table, columns: list[str]) -> pa.Table:
-    """Append the SHA-256 (32 hex characters) of each response's non-empty answers keyed by title."""
+    """Append the SHA-256 (32 hex characters) of each response's non-empty answers keyed by title.
+
+    The second and later of identical responses hash their answers with their rank among them, so that
+    two respondents answering alike in the same second stay two responses.
+    """
     pairs = ", ".join(f"{{'q': $q{i}, 'a': {quote_identifier(c)}}}" for i, c in enumerate(columns))
-    sql = (f"select left(sha256(to_json(list_filter([{pairs}], lambda e: trim(coalesce(e.a, '')) <> ''))), 32) "
-           f"as {RESPONSE_HASH} from responses")
-    connection = duckdb.connect(config={"threads": 1})  # one thread keeps the rows in order
+    answers = f"left(sha256(to_json(list_filter([{pairs}], lambda e: trim(coalesce(e.a, '')) <> ''))), 32)"
+    sql = (f"with hashed as (select {answers} as h, source_row from responses), "
+           "ranked as (select h, source_row, row_number() over (partition by h order by source_row) as n from hashed) "
+           f"select case when n = 1 then h else left(sha256(h || '#' || n), 32) end as {RESPONSE_HASH} "
+           "from ranked order by source_row")
+    connection = duckdb.connect(config={"threads": 1})
     try:
-        connection.register("responses", table.select(columns))
+        connection.register("responses", table.select([*columns, LINEAGE_FIELDS[1]]))
         hashes = connection.sql(sql, params={f"q{i}": c for i, c in enumerate(columns)}).to_arrow_table()
     finally:
         connection.close()

@@ -4,14 +4,20 @@ One header row: ``#`` (the response token, the same id as ``response_id`` in the
 column per question headed by its title, the hidden fields by their names, then ``Response Type``
 (``completed`` / ``partial``), ``Start Date (UTC)``, ``Stage Date (UTC)``, ``Submit Date (UTC)``
 (``2024-03-18 09:02:11``, UTC), ``Network ID`` and ``Tags``; exports made before Typeform kept partial
-responses have no ``Response Type`` / ``Stage Date (UTC)``. A yes/no answer is ``1`` / ``0``; a
-multiple-selection answer is one cell with its labels joined by ``,`` (a label that itself holds a
-comma cannot be told apart: prefer ``typeform_json`` for such forms). A file without ``#`` first and a
-``Submit Date (UTC)`` column is not a Typeform download and is refused.
+responses have no ``Response Type`` / ``Stage Date (UTC)``. A yes/no answer is ``1`` / ``0``. A
+multiple-selection question has one column per choice, headed by the choice's label and holding it when
+chosen, then an ``Other`` column for the text of "Other" (labels that two questions share, or several
+``Other`` columns, come out as ``Other (2)``: see :func:`connectors.base.column_names`). Option
+``choice_columns`` gathers them back into one column named after the question, holding a JSON list of
+the chosen labels. A ranking answer is one cell with its labels joined by ``,``: name it in
+``multi_select``. A file without ``#`` first and a ``Submit Date (UTC)`` column is not a Typeform download
+and is refused.
 
-Every value comes back as text; columns named in ``multi_select`` come back as JSON lists. Partial
-responses come back as rejects with rule ``typeform_partial`` unless ``include_partial: true``.
-Options: ``multi_select``, ``separator`` (default ``,``), ``include_partial`` (default false).
+Every value comes back as text, without the ``'`` Typeform puts before a value starting with ``+ = - @``
+(so that spreadsheets do not read a phone number as a formula). Partial responses come back as rejects
+with rule ``typeform_partial`` unless ``include_partial: true``. Options: ``choice_columns``
+(``{question: [choice columns...]}``), ``multi_select``, ``separator`` (default ``,``), ``include_partial``
+(default false).
 """
 
 from __future__ import annotations
@@ -23,7 +29,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from connectors import csv
-from connectors._lists import as_json_lists, batches_of, multi_select_columns, read_table
+from connectors._lists import (as_json_lists, batches_of, choice_columns, gather_choices, multi_select_columns,
+                              read_table)
 from connectors._survey_headers import text_of_records
 from connectors.base import LINEAGE_FIELDS, ConnectorError, FileRead, RowReject
 
@@ -46,12 +53,22 @@ def read(path: Path, source_file: str, encoding: str | None, options: dict[str, 
         found = ", ".join(repr(c) for c in opened.columns[:4])
         raise ConnectorError(source_file, 1, "not_typeform", f"{EXPECTED}; the file starts with {found}")
     multi = multi_select_columns(options, opened.columns, source_file)
-    table = as_json_lists(read_table(opened), multi, options.get("separator", ","))
+    groups = choice_columns(options, opened.columns, source_file)
+    table = as_json_lists(_without_formula_guard(read_table(opened)), multi, options.get("separator", ","))
     rejects = list(opened.rejects)
     if not include_partial and "Response Type" in opened.columns:
         table = _without_partial(table, opened.columns, rejects)
+    table = gather_choices(table, groups)
     rejects.sort(key=lambda r: r.source_row)
-    return FileRead(opened.columns, batches_of(table), rejects)
+    return FileRead([n for n in table.schema.names if n not in LINEAGE_FIELDS], batches_of(table), rejects)
+
+
+def _without_formula_guard(table: pa.Table) -> pa.Table:
+    """``'+56954886178`` as the respondent typed it: ``+56954886178``."""
+    for i, field in enumerate(table.schema):
+        if pa.types.is_string(field.type) and field.name not in LINEAGE_FIELDS:
+            table = table.set_column(i, field, pc.replace_substring_regex(table.column(i), r"^'([+=@-])", r"\1"))
+    return table
 
 
 def _without_partial(table: pa.Table, columns: list[str], rejects: list[RowReject]) -> pa.Table:

@@ -140,14 +140,17 @@ def _pivot(hidden: list[str], answers: list[str]) -> str:
 def _without_partial(data: pa.Table, rows: np.ndarray, raw: pa.ChunkedArray,
                      rejects: list[RowReject]) -> tuple[pa.Table, np.ndarray]:
     kind, submitted = data.column("response_type"), data.column("submitted_at")
+    # Typeform's own example pages give a response never submitted Go's zero time, 0001-01-01T00:00:00Z.
+    never = pc.or_(pc.equal(submitted, ""), pc.starts_with(submitted, "0001-01-01"))
     partial = pc.or_(pc.fill_null(pc.is_in(kind, value_set=pa.array(["partial", "started"])), False),
-                     pc.fill_null(pc.equal(submitted, ""), True)).combine_chunks()
+                     pc.fill_null(never, True)).combine_chunks()
     if not pc.any(partial).as_py():
         return data, rows
     mask = partial.to_numpy(zero_copy_only=False)
     for row, text, k, at in zip(rows[mask], pc.filter(raw, partial).to_pylist(), pc.filter(kind, partial).to_pylist(),
                                 pc.filter(submitted, partial).to_pylist()):
-        why = f"response_type is {k!r}" if k in ("partial", "started") else "submitted_at is empty"
+        why = (f"response_type is {k!r}" if k in ("partial", "started")
+               else f"submitted_at is {at!r}" if at else "submitted_at is empty")
         rejects.append(RowReject(int(row), "typeform_partial",
                                  f"{why}: a response left before the end "
                                  "(set include_partial: true to keep partial responses)", text))

@@ -5,6 +5,8 @@ quoted, ``2024/03/18 9:02:11 AM GMT+1``, checkbox answers joined by ``;``) and t
 from __future__ import annotations
 
 import json
+
+import duckdb
 import pytest
 
 from connector_testkit import SAMPLES, error_of, read_all
@@ -100,3 +102,72 @@ def test_a_localised_form_names_its_timestamp_column(tmp_path):
     got = read_all("google_forms_csv", path, options={"timestamp_column": "Marca temporal", "multi_select": ["¿Qué usa?"]})
 
     assert got.column("¿Qué usa?") == ['["A","B"]']
+
+
+def test_an_owner_zone_written_as_its_short_name_becomes_its_offset(tmp_path):
+    # A US owner's download: EST in winter, EDT in summer (what Forms writes where the locale has a name).
+    path = tmp_path / "responses.csv"
+    path.write_text('"Timestamp","Score"\r\n"2024/01/15 6:31:58 PM EST","9"\r\n"2024/07/01 9:02:11 AM EDT","7"\r\n'
+                    '"2024/07/01 9:03:00 AM GMT+1","8"\r\n', encoding="utf-8")
+
+    got = read_all("google_forms_csv", path)
+
+    assert got.column("Timestamp") == ["2024/01/15 6:31:58 PM GMT-5", "2024/07/01 9:02:11 AM GMT-4",
+                                       "2024/07/01 9:03:00 AM GMT+1"]
+    utc = duckdb.execute("select strftime(strptime(unnest($t), '%Y/%m/%d %I:%M:%S %p %Z') at time zone 'UTC', "
+                         "'%Y-%m-%d %H:%M')", {"t": got.column("Timestamp")}).fetchall()
+    assert utc == [("2024-01-15 23:31",), ("2024-07-01 13:02",), ("2024-07-01 08:03",)]
+
+
+def test_zone_offsets_name_a_zone_the_connector_cannot_guess(tmp_path):
+    path = tmp_path / "responses.csv"
+    path.write_text('"Timestamp","Score"\r\n"2024/01/15 6:31:58 PM IST","9"\r\n', encoding="utf-8")
+
+    assert read_all("google_forms_csv", path).column("Timestamp") == ["2024/01/15 6:31:58 PM IST"]  # will not parse
+    assert read_all("google_forms_csv", path, options={"zone_offsets": {"IST": "GMT+5:30"}}).column("Timestamp") == [
+        "2024/01/15 6:31:58 PM GMT+5:30"]
+    assert error_of("google_forms_csv", path, options={"zone_offsets": {"IST": "+5:30"}}).rule == "options"
+
+
+def test_the_response_hash_is_taken_before_the_zone_is_rewritten(tmp_path):
+    offset, named = tmp_path / "offset.csv", tmp_path / "named.csv"
+    offset.write_text('"Timestamp","Score"\r\n"2024/01/15 6:31:58 PM GMT-5","9"\r\n', encoding="utf-8")
+    named.write_text('"Timestamp","Score"\r\n"2024/01/15 6:31:58 PM EST","9"\r\n', encoding="utf-8")
+
+    assert read_all("google_forms_csv", offset).column("response_hash") != read_all(
+        "google_forms_csv", named).column("response_hash")  # each stays what it was for the text it hashes
+
+
+@pytest.mark.parametrize("stamp", ["2024/03/18 9:02:11", "2024/3/18 9:02:11", "2024-03-18 09:02:11",
+                                   "18-3-2024 9:02:11", "18.03.2024 09:02:11", "18/03/2024 09:02:11"])
+def test_a_sheet_in_any_locale_is_recognised(tmp_path, stamp):
+    path = tmp_path / "sheet.csv"
+    path.write_text(f"Timestamp,Features\n{stamp},\"A, B\"\n", encoding="utf-8")
+
+    assert read_all("google_forms_csv", path, options={"multi_select": ["Features"]}).column("Features") == [
+        '["A","B"]']
+
+
+def test_identical_answers_in_the_same_second_stay_two_responses(tmp_path):
+    path = tmp_path / "anonymous.csv"
+    path.write_text('"Timestamp","Score","Why?"\r\n' + '"2024/03/18 9:02:11 AM GMT+1","10",""\r\n' * 2
+                    + '"2024/03/18 9:02:12 AM GMT+1","9",""\r\n', encoding="utf-8")
+    alone = tmp_path / "alone.csv"
+    alone.write_text('"Timestamp","Score","Why?"\r\n"2024/03/18 9:02:11 AM GMT+1","10",""\r\n', encoding="utf-8")
+
+    hashes = read_all("google_forms_csv", path).column("response_hash")
+
+    assert len(set(hashes)) == 3
+    assert hashes[0] == read_all("google_forms_csv", alone).column("response_hash")[0]  # the first keeps its id
+
+
+def test_two_questions_with_the_same_title_both_load(tmp_path):
+    path = tmp_path / "responses.csv"
+    path.write_text('"Timestamp","Score","Why?","Onboarding","Why?"\r\n'
+                    '"2024/03/18 9:02:11 AM GMT+1","9","Great dashboards","Very satisfied","Fast setup"\r\n',
+                    encoding="utf-8")
+
+    got = read_all("google_forms_csv", path)
+
+    assert got.columns == ["Timestamp", "Score", "Why?", "Onboarding", "Why? (2)", "response_hash"]
+    assert got.column("Why? (2)") == ["Fast setup"]

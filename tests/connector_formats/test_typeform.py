@@ -12,6 +12,7 @@ from connectors import LINEAGE_FIELDS
 API_PAGE = SAMPLES / "typeform_responses.json"
 RESULTS = SAMPLES / "typeform_results.csv"
 FEATURES = "Which Acme features do you use?"
+CHOICES = {"choice_columns": {FEATURES: ["Dashboards", "Alerts", "Exports", "Public API", "Other"]}}
 
 
 # --- Responses API JSON ------------------------------------------------------------------------------
@@ -55,6 +56,29 @@ def test_a_partial_response_says_which_sign_gave_it_away(tmp_path):
 
     assert typed.detail.startswith("response_type is 'partial': ")
     assert untyped.detail.startswith("submitted_at is empty: ")
+
+
+def test_a_response_never_submitted_carries_go_zero_time_and_is_partial(tmp_path):
+    # Typeform's own example page: no response_type, answers [], submitted_at 0001-01-01T00:00:00Z.
+    page = json.loads(API_PAGE.read_text(encoding="utf-8"))
+    page["items"][0].pop("response_type")
+    page["items"][0].update(submitted_at="0001-01-01T00:00:00Z", answers=[])
+    path = tmp_path / "page.json"
+    path.write_text(json.dumps(page), encoding="utf-8")
+
+    got = read_all("typeform_json", path)
+
+    assert got.column("source_row") == [2, 4, 5]
+    assert [(r.source_row, r.rule) for r in got.rejects] == [(1, "typeform_partial"), (3, "typeform_partial")]
+    assert got.rejects[0].detail.startswith("submitted_at is '0001-01-01T00:00:00Z': ")
+
+
+@pytest.mark.parametrize("encoding", [None, "utf-8-sig"])
+def test_a_page_saved_with_a_byte_order_mark_loads(tmp_path, encoding):
+    path = tmp_path / "page.json"
+    path.write_bytes(b"\xef\xbb\xbf" + API_PAGE.read_bytes())  # PowerShell's Out-File -Encoding utf8
+
+    assert read_all("typeform_json", path, encoding=encoding).column("source_row") == [1, 2, 4, 5]
 
 
 def test_hidden_fields_are_columns():
@@ -109,7 +133,7 @@ def test_an_empty_page_has_the_fixed_columns(tmp_path):
 # --- Results download CSV ------------------------------------------------------------------------------
 
 def test_results_download_columns_and_partial_rows():
-    got = read_all("typeform_csv", RESULTS, options={"multi_select": [FEATURES]})
+    got = read_all("typeform_csv", RESULTS, options=CHOICES)
 
     assert got.columns[0] == "#" and got.columns[-6:] == ["Response Type", "Start Date (UTC)", "Stage Date (UTC)",
                                                          "Submit Date (UTC)", "Network ID", "Tags"]
@@ -129,3 +153,47 @@ def test_a_google_forms_file_is_not_a_typeform_download():
     error = error_of("typeform_csv", SAMPLES / "google_forms_sheet.csv")
 
     assert error.rule == "not_typeform" and "Submit Date (UTC)" in error.detail
+
+
+def test_results_download_gathers_a_questions_choice_columns_where_its_first_choice_was():
+    got = read_all("typeform_csv", RESULTS, options=CHOICES)
+
+    assert got.columns[1:4] == ["How likely are you to recommend Acme to a friend or colleague?", FEATURES,
+                                "How satisfied were you with onboarding?"]
+    assert "Dashboards" not in got.columns and "Other" not in got.columns
+
+
+def test_results_download_without_choice_columns_keeps_one_column_per_choice():
+    got = read_all("typeform_csv", RESULTS)
+
+    assert got.column("Dashboards") == ["Dashboards", "Dashboards", "", ""]
+    assert got.column("Other") == ["Slack digest", "", "", ""]
+
+
+@pytest.mark.parametrize("choices, found", [
+    ({FEATURES: ["Dashboards", "Widgets"]}, "['Widgets']"),
+    ({FEATURES: ["Dashboards"], "Second": ["Dashboards"]}, "['Dashboards'] under two questions"),
+    ({"Will you renew?": ["Dashboards"]}, "already columns of the file"),
+    ({FEATURES: "Dashboards"}, "expected each question with the list of its choice columns"),
+])
+def test_choice_columns_must_name_columns_of_the_file_once(choices, found):
+    error = error_of("typeform_csv", RESULTS, options={"choice_columns": choices})
+
+    assert error.rule == "options" and found in error.detail
+
+
+def test_the_apostrophe_typeform_puts_before_a_phone_number_is_dropped():
+    assert read_all("typeform_csv", RESULTS).column("Your phone number") == ["+15555550123", "", "", ""]
+
+
+def test_a_download_repeating_a_choice_label_and_other_loads(tmp_path):
+    # Two multiple-selection questions sharing the label "Alerts", each with its "Other" column.
+    path = tmp_path / "results.csv"
+    path.write_text("#,Alerts,Other,Alerts,Other,Submit Date (UTC)\n"
+                    "a1,Alerts,,,Pager,2024-03-18 09:02:11\n", encoding="utf-8")
+
+    got = read_all("typeform_csv", path, options={"choice_columns": {
+        "Features used": ["Alerts", "Other"], "Features wanted": ["Alerts (2)", "Other (2)"]}})
+
+    assert got.columns == ["#", "Features used", "Features wanted", "Submit Date (UTC)"]
+    assert got.rows[0]["Features used"] == '["Alerts"]' and got.rows[0]["Features wanted"] == '["Pager"]'

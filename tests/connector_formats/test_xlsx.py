@@ -116,3 +116,18 @@ def test_a_file_that_is_not_a_workbook_is_an_xlsx_error(tmp_path, workbook, make
         list(read_file("xlsx", path, "export.xlsx").batches)
 
     assert (caught.value.rule, caught.value.source_file) == ("xlsx", "export.xlsx")
+
+
+def test_repeated_and_blank_header_cells_are_named_as_in_every_connector(tmp_path):
+    book = openpyxl.Workbook()
+    for row in (["id", "Why?", None, "Why?", None], ["1", "a", "x", "b", None], ["2", "c", None, "d", None]):
+        book.active.append(row)
+    book.active["E3"] = ""  # a formatted but empty cell: the column is still blank
+    path = tmp_path / "repeated.xlsx"
+    book.save(path)
+
+    got = read_all("xlsx", path)
+
+    assert got.columns == ["id", "Why?", "column_3", "Why? (2)"]
+    assert got.column("Why? (2)") == ["b", "d"]
+    assert got.column("column_3") == ["x", None]
