@@ -20,12 +20,61 @@ def read_json_records(path: Path, source_file: str, encoding: str | None, json_f
     check_json_file(path, source_file, encoding, "JSON records")
     connection = duckdb.connect(config={"threads": 1})  # one thread keeps the records in file order
     try:
-        relation = _json_scalars_as_text(connection.sql(_query(records_key), params=[str(path), json_format]))
+        if _holds_no_records(connection, path, json_format, records_key):
+            connection.close()
+            return FileRead([], iter(()))  # an empty page: nothing to land, and no columns to check
+        relation = connection.sql(_query(records_key), params=[str(path), json_format])
+        relation = _json_scalars_as_text(_strings_kept(connection, relation, path, json_format, records_key))
         reader = relation.fetch_record_batch(BATCH_ROWS)
     except duckdb.Error as exc:
         connection.close()
         raise explain_error(source_file, exc) from None
     return FileRead(reader.schema.names, _batches(connection, reader, source_file))
+
+
+def _holds_no_records(connection: duckdb.DuckDBPyConnection, path: Path, json_format: str,
+                      records_key: str | None) -> bool:
+    """``[]``, or a page whose records array is empty (the last page of a paginated export)."""
+    if json_format == "newline_delimited":
+        return False
+    path_ = "$" if records_key is None else "$." + _identifier(records_key)
+    documents = connection.execute(
+        "select json_type(json, ?) = 'ARRAY' and json_array_length(json, ?) = 0 "
+        "from read_json_objects(?, format = 'unstructured')", [path_, path_, str(path)]).fetchall()
+    return len(documents) == 1 and documents[0][0] is True
+
+
+# DuckDB's reader turns strings that look like dates, times or UUIDs into those types, and their text back
+# into its own spelling: "03-04-2024" became 2024-04-03 (or 2024-03-04, depending on the other rows),
+# "09:30" 09:30:00, an upper-case UUID lower-case. A connector keeps the file's text (staging types it).
+_TEXT_TYPES = ("DATE", "TIME", "TIMESTAMP", "UUID", "INTERVAL")
+
+
+def _strings_kept(connection: duckdb.DuckDBPyConnection, relation: duckdb.DuckDBPyRelation, path: Path,
+                  json_format: str, records_key: str | None) -> duckdb.DuckDBPyRelation:
+    """The relation again, reading as text every record field the reader would have typed from a string.
+
+    Only a record's own fields: a nested object is stored as its JSON in ``attributes`` anyway.
+    """
+    types = [str(t) for t in relation.types]
+    if not any(t.startswith(_TEXT_TYPES) for t in types):
+        return relation
+    fields = [(name, "VARCHAR" if t.startswith(_TEXT_TYPES) else t) for name, t in zip(relation.columns, types)]
+    if records_key is None:
+        columns = dict(fields)
+    else:
+        record = ", ".join(f"{_identifier(name)} {t}" for name, t in fields)
+        columns = {records_key: f"STRUCT({record})[]"}
+    declared = ", ".join(f"{_literal(name)}: {_literal(t)}" for name, t in columns.items())
+    return connection.sql(_query(records_key, f"columns = {{{declared}}}"), params=[str(path), json_format])
+
+
+def _identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def check_json_file(path: Path, source_file: str, encoding: str | None, expected: str) -> None:
@@ -39,12 +88,12 @@ def check_json_file(path: Path, source_file: str, encoding: str | None, expected
     reject_binary(head, source_file, "JSON text", "utf-8")
 
 
-def _query(records_key: str | None) -> str:
-    scan = "read_json(?, format = ?, records = true, sample_size = -1, maximum_object_size = 268435456)"
+def _query(records_key: str | None, types: str = "sample_size = -1") -> str:
+    """The records of the file; ``types`` says how their types are found (from all records, by default)."""
+    scan = f"read_json(?, format = ?, records = true, {types}, maximum_object_size = 268435456)"
     if records_key is None:
         return f"select * from {scan}"
-    key = '"' + records_key.replace('"', '""') + '"'
-    return f"select record.* from (select unnest({key}) as record from {scan})"
+    return f"select record.* from (select unnest({_identifier(records_key)}) as record from {scan})"
 
 
 def _json_scalars_as_text(relation: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyRelation:

@@ -21,7 +21,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from connectors.base import (BATCH_ROWS, FIELD_COUNT, ConnectorError, FileRead, RowReject, check_reserved,
-                             column_names, reject_binary, sniff_encoding, with_lineage, without_blank_unnamed)
+                             any_cell_filled, column_names, reject_binary, sniff_encoding, with_lineage,
+                             without_blank_unnamed)
 from connectors.csv import complete_last_line, explain_error, read_head, record_numbers, require_closed_quotes
 
 __all__ = ["Grid", "read_csv_grid", "grid_from_table", "clean_name", "text_of_records", "file_read"]
@@ -134,6 +135,8 @@ def file_read(data: pa.Table, columns: list[str], rows: np.ndarray, source_file:
     rejects sorted by record number."""
     data = without_blank_unnamed(data.rename_columns(column_names(columns)), columns)
     check_reserved(data.schema.names, source_file)
+    records = any_cell_filled(data)  # a line of separators only is not a record
+    data, rows = data.filter(records), rows[records.to_numpy(zero_copy_only=False)]
     rejects.sort(key=lambda r: r.source_row)
     return FileRead(data.schema.names, _batches(data, rows, source_file), rejects)
 

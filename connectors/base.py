@@ -11,7 +11,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 __all__ = ["FileRead", "RowReject", "FIELD_COUNT", "ConnectorError", "LINEAGE_FIELDS", "with_lineage", "BATCH_ROWS",
-           "sniff_encoding", "reject_binary", "check_reserved", "column_names", "without_blank_unnamed"]
+           "sniff_encoding", "reject_binary", "check_reserved", "column_names", "without_blank_unnamed",
+           "any_cell_filled"]
 
 LINEAGE_FIELDS = ("source_file", "source_row")
 # The rule of a record whose number of fields differs from the header's.
@@ -88,6 +89,15 @@ def without_blank_unnamed(table: pa.Table, header: list[str]) -> pa.Table:
     return table.drop_columns(blank) if blank else table
 
 
+def any_cell_filled(table: pa.Table) -> pa.Array:
+    """Per row: does any cell hold more than blanks? A row of empty cells (``,,,,`` after the data, where a
+    spreadsheet's used range once reached) is not a record."""
+    filled = pa.array(np.zeros(table.num_rows, dtype=bool))
+    for column in table.columns:
+        filled = pc.or_(filled, pc.fill_null(pc.not_equal(pc.utf8_trim_whitespace(column.cast(pa.string())), ""), False))
+    return filled.combine_chunks() if isinstance(filled, pa.ChunkedArray) else filled
+
+
 def with_lineage(batch: pa.RecordBatch, source_file: str, source_rows: np.ndarray) -> pa.RecordBatch:
     """Append ``source_file`` and ``source_row`` to a batch of source columns."""
     check_reserved(batch.schema.names, source_file)
@@ -100,13 +110,15 @@ _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf
 
 
 def sniff_encoding(head: bytes, declared: str | None) -> str:
-    """The declared encoding, else the one a byte-order mark announces, else UTF-8."""
-    if declared:
-        return declared
+    """The encoding a byte-order mark announces, else the declared one, else UTF-8.
+
+    A byte-order mark wins over the spec: the department that exported cp1252 until last month and now
+    saves "CSV UTF-8" would otherwise load every accented name garbled ("MÃ¼ller"), without an error.
+    """
     for bom, encoding in _BOMS:
         if head.startswith(bom):
             return encoding
-    return "utf-8"
+    return declared or "utf-8"
 
 
 def reject_binary(head: bytes, source_file: str, expected: str, encoding: str) -> None:

@@ -5,7 +5,7 @@ quarantined with its rule. Records with too many or too few fields are not lost:
 :class:`RowReject` with their record number. Header cells name the columns as
 :func:`connectors.base.column_names` does: a repeated name gets " (2)" on its later column, a blank one is
 named ``column_<position>``, and a blank-headed column without a single value (the comma some exporters
-end every line with) is dropped.
+end every line with) is dropped. A line of separators only (``,,,,``) is not a record.
 
 Options: ``delimiter`` (default ``,``), ``quote_char`` (default ``"``), ``skip_rows`` (lines before
 the header, default 0).
@@ -21,8 +21,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from connectors.base import (BATCH_ROWS, FIELD_COUNT, ConnectorError, FileRead, RowReject, check_reserved,
-                             column_names, reject_binary, sniff_encoding, with_lineage, without_blank_unnamed)
+from connectors.base import (BATCH_ROWS, FIELD_COUNT, ConnectorError, FileRead, RowReject, any_cell_filled,
+                             check_reserved, column_names, reject_binary, sniff_encoding, with_lineage,
+                             without_blank_unnamed)
 
 __all__ = ["read", "read_source", "read_head", "complete_last_line", "explain_error", "record_numbers", "require_closed_quotes"]
 
@@ -52,7 +53,10 @@ def read_source(source: Path | pa.BufferReader, path: Path, source_file: str, en
     table = _read_all_as_text(source, source_file, columns, read_options, parse_options, rejects, skip_rows)
     require_closed_quotes(path, source_file, parse_options["quote_char"], encoding, table.num_rows + len(rejects))
     table = without_blank_unnamed(table, header)
-    return FileRead(table.schema.names, _batches(table, source_file, rejects), rejects)
+    rows = record_numbers(table.num_rows, [r.source_row for r in rejects])
+    records = any_cell_filled(table)  # a line of separators only is not a record
+    table, rows = table.filter(records), rows[records.to_numpy(zero_copy_only=False)]
+    return FileRead(table.schema.names, _batches(table, rows, source_file), rejects)
 
 
 def read_head(path: Path, source_file: str) -> bytes:
@@ -121,8 +125,7 @@ def require_closed_quotes(path: Path, source_file: str, quote_char: str | bool, 
                              "rest of the file would be one value); expected every quote to be closed")
 
 
-def _batches(table: pa.Table, source_file: str, rejects: list[RowReject]) -> Iterator[pa.RecordBatch]:
-    rows = record_numbers(table.num_rows, [r.source_row for r in rejects])
+def _batches(table: pa.Table, rows: np.ndarray, source_file: str) -> Iterator[pa.RecordBatch]:
     offset = 0
     for batch in table.to_batches(max_chunksize=BATCH_ROWS):
         yield with_lineage(batch, source_file, rows[offset:offset + batch.num_rows])

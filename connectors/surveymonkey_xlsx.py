@@ -15,7 +15,6 @@ import fastexcel
 
 from connectors._survey_headers import file_read, grid_from_table, surveymonkey_names
 from connectors.base import ConnectorError, FileRead
-from connectors.xlsx import any_cell_filled
 
 __all__ = ["read"]
 
@@ -30,6 +29,4 @@ def read(path: Path, source_file: str, encoding: str | None, options: dict[str, 
     grid = grid_from_table(table)
     names = surveymonkey_names(grid.header_rows(2), source_file)
     data, rows, rejects = grid.data(2, source_file)
-    filled = any_cell_filled(data)
-    data, rows = data.filter(filled), rows[filled.to_numpy(zero_copy_only=False)]
-    return file_read(data, names, rows, source_file, rejects)
+    return file_read(data, names, rows, source_file, rejects)  # blank rows are not records (file_read)

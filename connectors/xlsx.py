@@ -15,12 +15,11 @@ from typing import Any
 import fastexcel
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from connectors.base import (BATCH_ROWS, ConnectorError, FileRead, check_reserved, column_names, with_lineage,
-                             without_blank_unnamed)
+from connectors.base import (BATCH_ROWS, ConnectorError, FileRead, any_cell_filled, check_reserved, column_names,
+                             with_lineage, without_blank_unnamed)
 
-__all__ = ["read", "any_cell_filled"]
+__all__ = ["read"]
 
 
 def read(path: Path, source_file: str, encoding: str | None, options: dict[str, Any]) -> FileRead:
@@ -49,10 +48,3 @@ def _batches(table: pa.Table, source_file: str) -> Iterator[pa.RecordBatch]:
     for batch in table.to_batches(max_chunksize=BATCH_ROWS):
         yield with_lineage(batch, source_file, rows[offset:offset + batch.num_rows])
         offset += batch.num_rows
-
-
-def any_cell_filled(table: pa.Table) -> pa.Array:
-    filled = pa.array(np.zeros(table.num_rows, dtype=bool))
-    for column in table.columns:
-        filled = pc.or_(filled, pc.fill_null(pc.not_equal(pc.utf8_trim_whitespace(column), ""), False))
-    return filled.combine_chunks() if isinstance(filled, pa.ChunkedArray) else filled

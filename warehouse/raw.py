@@ -153,10 +153,12 @@ def _ensure_columns(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, col
 def _land_file(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, opening: Future, path: Path,
                source_file: str, file_id: str, run_id: str) -> tuple[int, list[str]]:
     opened: FileRead = opening.result()
-    _require_columns(spec, opened, source_file)
+    has_columns = bool(opened.columns)  # none: an empty API page, whose columns nothing says
+    if has_columns:
+        _require_columns(spec, opened, source_file)
     connection.begin()
     try:
-        drift = _record_drift(connection, spec, opened.columns, source_file, file_id, run_id)
+        drift = _record_drift(connection, spec, opened.columns, source_file, file_id, run_id) if has_columns else []
         _ensure_columns(connection, spec, opened.columns)
         rows = sum(_append_batch(connection, spec, batch, file_id, run_id) for batch in opened.batches)
         _quarantine_read_rejects(connection, spec, source_file, opened.rejects, run_id)

@@ -243,3 +243,26 @@ def test_an_unterminated_quote_rejects_the_file_instead_of_swallowing_records(tm
     with pytest.raises(ConnectorError) as caught:
         read_all("csv", path)
     assert caught.value.rule == "csv_quoting" and "record 1" in str(caught.value)
+
+
+def test_lines_of_separators_only_are_not_records(tmp_path):
+    # Excel saves its "used range": rows once typed in and cleared come back as ,,,, after the data.
+    path = tmp_path / "export.csv"
+    path.write_bytes(b"\xef\xbb\xbfid,nps,comment\r\n1,9,ok\r\n,,\r\n2,7,\r\n , ,\r\n,,\r\n")
+
+    got = read_all("csv", path)
+
+    assert got.column("id") == ["1", "2"] and got.column("source_row") == [1, 3]
+    assert got.rejects == []
+
+
+@pytest.mark.parametrize("declared", ["cp1252", "latin-1"])
+def test_a_byte_order_mark_wins_over_the_declared_encoding(tmp_path, declared):
+    # The spec was written for last year's cp1252 exports; the department now saves "CSV UTF-8".
+    path = tmp_path / "export.csv"
+    path.write_bytes("\ufeffCase Number,Account Name\r\n00001026,Müller Maschinenbau GmbH\r\n".encode("utf-8"))
+
+    got = read_all("csv", path, encoding=declared)
+
+    assert got.columns == ["Case Number", "Account Name"]
+    assert got.column("Account Name") == ["Müller Maschinenbau GmbH"]

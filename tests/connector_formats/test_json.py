@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from connector_testkit import SAMPLES, read_all
@@ -46,3 +48,31 @@ def test_json_lines_read_as_a_json_document_is_a_json_parse_error():
         list(read_file("json", SAMPLES / "product_survey.jsonl", "product_survey.jsonl").batches)
 
     assert caught.value.rule == "json_parse"
+
+
+@pytest.mark.parametrize("text, options", [
+    ("[]", {}),
+    ('{"data": [], "links": {"next": null}}', {"records_key": "data"}),  # the last page of a cursor export
+])
+def test_an_empty_page_has_no_records_and_no_columns(tmp_path, text, options):
+    path = tmp_path / "page.json"
+    path.write_text(text, encoding="utf-8")
+
+    got = read_all("json", path, options=options)
+
+    assert (got.columns, got.rows, got.rejects) == ([], [], [])
+
+
+@pytest.mark.parametrize("wrapped", [False, True])
+def test_strings_that_look_like_dates_times_or_uuids_keep_their_text(tmp_path, wrapped):
+    records = [{"id": "0F8FAD5B-D9CB-469F-A165-70867728950E", "submitted": "03-04-2024", "at": "09:30", "nps": 9},
+               {"id": "7C9E6679-7425-40DE-944B-E07FC1F90AE7", "submitted": "03-05-2024", "at": "10:30", "nps": 7}]
+    path = tmp_path / "page.json"
+    path.write_text(json.dumps({"data": records} if wrapped else records), encoding="utf-8")
+
+    got = read_all("json", path, options={"records_key": "data"} if wrapped else {})
+
+    assert got.column("id") == [r["id"] for r in records]  # not lower-cased as a UUID
+    assert got.column("submitted") == ["03-04-2024", "03-05-2024"]  # not read as 3 April and 3 May
+    assert got.column("at") == ["09:30", "10:30"]
+    assert got.column("nps") == [9, 7]  # JSON numbers stay numbers

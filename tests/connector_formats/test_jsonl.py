@@ -109,3 +109,14 @@ def test_values_of_mixed_types_come_back_as_their_text(tmp_path):
     path = tmp_path / "mixed.jsonl"
     path.write_text('{"nps": 9, "id": "a"}\n{"nps": "n/a", "id": "b"}\n{"nps": "7", "id": "c"}\n')
     assert read_all("jsonl", path).column("nps") == ["9", "n/a", "7"]
+
+
+def test_strings_that_look_like_dates_keep_their_text(tmp_path):
+    path = tmp_path / "export.jsonl"
+    path.write_text('{"id": "A1", "submitted": "18-03-2024", "ts": "2024-03-18T09:02:11+01:00"}\n'
+                    '{"id": "A2", "submitted": "03-04-2024", "ts": "2024-03-19T09:02:11+01:00"}\n', encoding="utf-8")
+
+    got = read_all("jsonl", path)
+
+    assert got.column("submitted") == ["18-03-2024", "03-04-2024"]
+    assert got.column("ts") == ["2024-03-18T09:02:11+01:00", "2024-03-19T09:02:11+01:00"]  # the offset as written
