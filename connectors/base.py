@@ -49,6 +49,8 @@ class FileRead:
     columns: list[str]
     batches: Iterator[pa.RecordBatch]
     rejects: list[RowReject] = field(default_factory=list)
+    # column → the time zone (IANA name) the file itself says its values are in (Qualtrics' ImportId row)
+    zones: dict[str, str] = field(default_factory=dict)
 
 
 def check_reserved(columns: list[str], source_file: str) -> None:

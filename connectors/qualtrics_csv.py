@@ -4,7 +4,9 @@ The current exporter writes three header rows: the column ids (``StartDate``, ``
 ``Q2_1``, ``Q3_NPS_GROUP`` ...), the question text, and an ImportId JSON per column
 (``{"ImportId":"QID1"}``). The legacy exporter writes two: ``V1..Vn`` ids for the metadata (then the
 question ids) and the question text, with no ImportId row; it is recognised by its ``V1`` first column.
-Every value comes back as text; ``source_row`` counts responses, header rows not counted.
+Every value comes back as text; ``source_row`` counts responses, header rows not counted. The dates are
+local times without an offset, in the zone each ImportId cell names (``"timeZone":"America/Denver"``): the
+read says so (``FileRead.zones``), and a spec that reads them in another zone is refused.
 
 Records that are not responses to analyse come back as rejects, not as rows, unless the options keep
 them. By ``Status`` (Response Type; choice text, or the code in a numeric export): previews ("Survey
@@ -29,7 +31,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from connectors._survey_headers import clean_name, duplicated, file_read, read_csv_grid, text_of_records
-from connectors.base import ConnectorError, FileRead, RowReject
+from connectors.base import ConnectorError, FileRead, RowReject, column_names
 
 __all__ = ["read", "NOT_RESPONSES"]
 
@@ -66,7 +68,20 @@ def read(path: Path, source_file: str, encoding: str | None, options: dict[str, 
     keep = _exclusions(data, rows, rejects, status_at, finished_at, progress_at, included)
     if keep is not None:
         data, rows = data.filter(keep), rows[keep.to_numpy(zero_copy_only=False)]
-    return file_read(data, names, rows, source_file, rejects)
+    read = file_read(data, names, rows, source_file, rejects)
+    if n_header == 3:
+        read.zones = {name: zone for name, cell in zip(column_names(names), head[2]) if (zone := _stated_zone(cell))}
+    return read
+
+
+def _stated_zone(import_id: str) -> str | None:
+    """The zone an ImportId cell gives its dates in: ``{"ImportId":"startDate","timeZone":"America/Denver"}``."""
+    try:
+        value = json.loads(import_id) if import_id.strip() else None
+    except ValueError:
+        return None
+    zone = value.get("timeZone") if isinstance(value, dict) else None
+    return zone if isinstance(zone, str) and zone.strip() else None
 
 
 def _layout(head: list[list[str]], source_file: str):

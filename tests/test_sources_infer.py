@@ -320,7 +320,8 @@ def test_every_guess_is_marked_and_every_key_explained() -> None:
     lines = inferred.text.splitlines()
     guessed = [line for line in lines if "# guess:" in line]
     assert len(guessed) == len(inferred.proposal.guesses) > 0
-    assert any(line.startswith("responded_at:") for line in guessed)  # no offset: the zone is a guess
+    assert not any(line.startswith("responded_at:") for line in guessed)  # the ImportId row states the zone
+    assert inferred.spec.responded_at.timezone == "America/Denver"
     assert any(line.startswith("department:") for line in guessed)
     assert "Q3  #" not in inferred.text and "How likely are you to recommend" in inferred.text  # question text
     assert "RecipientFirstName" in inferred.text.split("personal data")[1]  # left out, and said so

@@ -156,6 +156,7 @@ def _land_file(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, opening:
     has_columns = bool(opened.columns)  # none: an empty API page, whose columns nothing says
     if has_columns:
         _require_columns(spec, opened, source_file)
+        _require_stated_zone(spec, opened, source_file)
     connection.begin()
     try:
         drift = _record_drift(connection, spec, opened.columns, source_file, file_id, run_id) if has_columns else []
@@ -223,12 +224,27 @@ def _require_columns(spec: SourceSpec, opened: FileRead, source_file: str) -> No
                              f"expected column(s) {missing} named in the spec; the file has {opened.columns}")
 
 
+def _require_stated_zone(spec: SourceSpec, opened: FileRead, source_file: str) -> None:
+    """A file that says which zone its response times are in must not be read in another: every time
+    would be off by hours, silently."""
+    stated, declared = opened.zones.get(spec.responded_at.column), spec.responded_at.timezone
+    with_offset = any("%z" in f or "%Z" in f for f in spec.responded_at.formats)
+    if stated and stated != declared and not with_offset:
+        raise ConnectorError(source_file, 1, "timezone_mismatch",
+                             f"the export says column {spec.responded_at.column!r} holds times in {stated}, "
+                             f"the spec reads them in {declared}; expected responded_at.timezone: {stated}")
+
+
 def _as_text(field_: pa.Field) -> str:
     name = quote(field_.name)
     if pa.types.is_string(field_.type) or pa.types.is_large_string(field_.type):
         return name
     if pa.types.is_nested(field_.type):
         return f"to_json({name})::varchar"
+    if pa.types.is_binary(field_.type) or pa.types.is_large_binary(field_.type):
+        # Text stored as bytes without the UTF8 annotation (Impala's and old Hive's Parquet): its text when it
+        # is UTF-8, else the escaped bytes, which staging quarantines wherever a value is needed.
+        return f"coalesce(try(decode({name})), {name}::varchar)"
     return f"{name}::varchar"
 
 

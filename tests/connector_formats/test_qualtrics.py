@@ -281,3 +281,16 @@ def test_two_questions_with_the_same_export_tag_both_load(tmp_path):
     assert got.columns[-2:] == ["Q5", "Q5 (2)"]
     assert got.column("Q5") == ["", "Merci, à bientôt", ""]
     assert len(got.column("Q5 (2)")) == 3
+
+
+def test_the_read_says_which_zone_the_import_id_row_gives_the_dates_in():
+    zones = read_all_zones(NUMERIC)
+
+    assert zones == {"StartDate": "America/Denver", "EndDate": "America/Denver", "RecordedDate": "America/Denver"}
+    assert read_all_zones(LEGACY) == {}  # the legacy exporter does not say
+
+
+def read_all_zones(path: Path) -> dict[str, str]:
+    read = read_file("qualtrics_csv", path, path.name)
+    list(read.batches)
+    return read.zones

@@ -84,6 +84,7 @@ class FileProfile:
     layout: str                       # how the header was read, for the proposal's comment
     encoding: str | None = None       # the encoding the file was read in, when one had to be given
     encoding_guessed: bool = False    # ... because it is not UTF-8 and none was declared
+    zones: dict[str, str] = field(default_factory=dict)  # column → the time zone the file says it is in
 
     @property
     def named_by_id(self) -> bool:
@@ -118,7 +119,8 @@ def _profile(path: Path, fmt: str, encoding: str | None, options: dict[str, Any]
         layout = (f"columns named by {fmt}'s column ids (`columns_by: column_id`); "
                   "each column's question text is shown beside it")
     columns = _profile_columns(sample, opened.columns, descriptions)
-    return FileProfile(path, fmt, options, columns, n_rows, sample.num_rows, rejects, layout, encoding)
+    return FileProfile(path, fmt, options, columns, n_rows, sample.num_rows, rejects, layout, encoding,
+                       zones=dict(opened.zones))
 
 
 def _open(path: Path, fmt: str, encoding: str | None, options: dict[str, Any]):

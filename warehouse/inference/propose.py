@@ -114,7 +114,7 @@ def propose(profile: FileProfile, name: str | None = None) -> Proposal:
     proposal = Proposal({})
     _source_keys(proposal, profile, name or default_name(profile.file))
     columns = _Columns(list(profile.columns), profile.n_profiled)
-    _responded_at(proposal, columns)
+    _responded_at(proposal, columns, profile.zones)
     _account(proposal, columns)
     _response_id(proposal, columns)
     _scores(proposal, columns)
@@ -154,7 +154,7 @@ def _source_keys(proposal: Proposal, profile: FileProfile, name: str) -> None:
 
 # --- response time ----------------------------------------------------------------------------------------
 
-def _responded_at(proposal: Proposal, columns: _Columns) -> None:
+def _responded_at(proposal: Proposal, columns: _Columns, stated_zones: dict[str, str]) -> None:
     found = [(c, g) for c in columns.free if c.n_filled and (g := detect_timestamp(c.timestamp_counts))]
     if not found:
         raise InferenceError("no column holds timestamps (ISO 8601, or dates such as 03/12/2024 or 31.12.2024): "
@@ -166,11 +166,13 @@ def _responded_at(proposal: Proposal, columns: _Columns) -> None:
     value: dict[str, Any] = {"column": column.name}
     if guess.format:
         value["format"] = guess.format
-    value["timezone"] = "UTC"
+    value["timezone"] = stated_zones.get(column.name, "UTC")
     proposal.spec["responded_at"] = value
     notes, unsure = [], False
     if guess.has_offset:
         notes.append("the values carry their UTC offset, so the timezone does not matter")
+    elif column.name in stated_zones:
+        notes.append(f"the export says its times are in {value['timezone']}")
     elif {"utc", "gmt"} & tokens(column.name):
         notes.append("the column's name says the values are UTC")
     else:
