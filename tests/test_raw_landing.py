@@ -1,4 +1,4 @@
-"""Landing: a file with no records at all (an API's empty last page) is loaded with 0 rows, not rejected."""
+"""Landing files that are unusual but real: an empty API page, an export stating its zone, Parquet text as bytes."""
 
 from __future__ import annotations
 

@@ -91,3 +91,18 @@ def test_footer_variants_are_recognised(tmp_path, footer):
     got = read_all("salesforce_report_csv", path, encoding="latin-1")
 
     assert got.column("Account ID") == ["001Dn00000XyZ9a", "001Dn00000Lm3No"] and got.rejects == []
+
+
+def test_footer_optional_reads_an_export_without_one_whole_and_still_leaves_a_footer_out(tmp_path):
+    # An org whose admin set "Exclude header and footer from report exports".
+    report = SAMPLE.read_bytes()
+    bare = tmp_path / "bare.csv"
+    bare.write_bytes(report[:report.index(FOOTER)] + b"\n")
+
+    without = read_all("salesforce_report_csv", bare, encoding="latin-1", options={"footer": "optional"})
+    with_footer = read_sample(footer="optional")
+
+    assert without.columns == COLUMNS and without.rows == [
+        {**row, "source_file": "bare.csv"} for row in with_footer.rows]
+    assert "footer: optional" in error_of("salesforce_report_csv", bare, encoding="latin-1").detail
+    assert error_of("salesforce_report_csv", bare, encoding="latin-1", options={"footer": "maybe"}).rule == "options"
