@@ -252,9 +252,9 @@ def test_previous_ids_are_kept_and_merges_and_splits_recorded() -> None:
 
 
 def test_an_unlisted_free_mail_domain_does_not_chain_a_company_into_another() -> None:
-    # planet.nl is on no free-mail list and a CRM record uses it; Groenveld writes from it once.
-    rows = [("1", "crm", "Stosyn BV", "planet.nl", CRM_A), ("2", "crm", "Stosyn", "planet.nl", CRM_A),
-            ("3", "s", "Stosyn", "planet.nl", None), ("4", "s", "Groenveld Vastgoed BV", "planet.nl", None)]
+    # hccnet.nl is on no free-mail list and a CRM record uses it; Groenveld writes from it once.
+    rows = [("1", "crm", "Stosyn BV", "hccnet.nl", CRM_A), ("2", "crm", "Stosyn", "hccnet.nl", CRM_A),
+            ("3", "s", "Stosyn", "hccnet.nl", None), ("4", "s", "Groenveld Vastgoed BV", "hccnet.nl", None)]
     rows += [(str(i), "s", "Groenveld Vastgoed", "gmail.com", None) for i in range(5, 8)]
     out = resolve(rows)
     assert out["1"][0] == out["3"][0] and out["3"][1] == "domain"
@@ -268,3 +268,54 @@ def test_a_typo_written_from_the_company_domain_stays_with_the_company() -> None
             ("3", "s", "Noridc Steel Elektro AG", "nse.de", None), ("4", "s", "Noridc Steel Elektro AG", "nse.de", None)]
     out = resolve(rows)
     assert out["3"][0] == out["4"][0] == out["1"][0] != out["2"][0] and out["3"][1] == "domain"
+
+
+def test_a_contact_filed_under_a_client_record_does_not_take_the_consultancy_into_the_client() -> None:
+    # A Deloitte consultant is a contact under Heineken's Salesforce account; Deloitte's own people answer
+    # from deloitte.com, from gmail and without an address.
+    rows = [("1", "crm", "Heineken N.V.", "deloitte.com", CRM_A), ("2", "s", "Deloitte", "deloitte.com", None),
+            ("3", "s", "Deloitte", "deloitte.com", None), ("4", "p", "Deloitte", None, None),
+            ("5", "p", "Deloitte LLP", "gmail.com", None), ("6", "crm", "Heineken", None, CRM_A)]
+    out = resolve(rows)
+    assert out["1"][0] == out["6"][0] and out["1"][1] == "crm_id"
+    assert {out[m][0] for m in "2345"} == {out["2"][0]} != {out["1"][0]}
+
+
+def test_a_crm_record_carrying_half_of_a_domain_speaks_for_it_whatever_the_names() -> None:
+    # The CRM holds the legal name, the survey the name people use: the record's own weight decides.
+    rows = [("1", "crm", "International Business Machines", "ibm.com", CRM_A),
+            ("2", "crm", "International Business Machines", "ibm.com", CRM_A), ("3", "s", "IBM", "ibm.com", None)]
+    out = resolve(rows)
+    assert out["1"][0] == out["2"][0] == out["3"][0] and out["3"][1] == "domain"
+
+
+@pytest.mark.parametrize("domain", ["hotmail.es", "outlook.de", "yahoo.com.br", "live.com.au", "bigpond.com"])
+def test_country_domains_of_free_mail_providers_do_not_join_companies(domain) -> None:
+    rows = [("1", "s", "Mapfre", domain, None), ("2", "s", "Mapfre", domain, None), ("3", "s", "Telefónica", domain, None),
+            ("4", "s", None, domain, None)]
+    out = resolve(rows)
+    assert out["1"][0] != out["3"][0]
+    assert out["4"][0] is None  # an address at a free-mail provider says nothing of the company
+
+
+def test_corporate_domains_of_a_free_mail_brand_are_not_free_mail() -> None:
+    rows = [("1", "s", "Yahoo Inc", "yahoo-inc.com", None), ("2", "s", None, "yahoo-inc.com", None)]
+    out = resolve(rows)
+    assert out["2"][0] == out["1"][0] and out["2"][1] == "domain"
+
+
+@pytest.mark.parametrize("placeholder", ["N/A", "n.a.", "none", "Self-employed", "-", "Unknown"])
+def test_a_placeholder_for_a_company_is_no_name(placeholder) -> None:
+    rows = [("1", "s", placeholder, "unilever.com", None), ("2", "s", "Unilever", "unilever.com", None),
+            ("3", "s", placeholder, "roche.com", None), ("4", "s", "Roche", "roche.com", None),
+            ("5", "s", placeholder, None, None)]
+    out = resolve(rows)
+    assert out["1"][0] == out["2"][0] != out["3"][0] == out["4"][0]
+    assert out["5"][0] is None
+
+
+@pytest.mark.parametrize("name, key", [("Grupo Bimbo, S.A.B. de C.V.", "grupo bimbo"), ("Natura Cosméticos Ltda.", "natura cosmeticos"),
+                                       ("Cementos Pacasmayo S.A.A.", "cementos pacasmayo"),
+                                       ("Podravka d.d.", "podravka")])
+def test_more_legal_forms_are_ignored(name, key) -> None:
+    assert name_key(name) == key

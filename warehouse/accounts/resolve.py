@@ -23,6 +23,7 @@ The same function serves the pipeline and ``silobridge accounts resolve``.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from importlib.resources import files
 
@@ -34,7 +35,7 @@ from warehouse.accounts.settings import ResolverSettings
 from warehouse.db import run_sql
 
 __all__ = ["resolve_mentions", "resolve_mentions_in_place", "describe_evidence", "free_email_domains",
-           "legal_suffix_pattern", "register_free_domains"]
+           "free_email_providers", "placeholder_names", "legal_suffix_pattern", "register_free_domains"]
 
 _STAGES = ("normalise_mentions", "anchor_mentions", "match_fuzzy_names", "label_mentions")
 
@@ -56,9 +57,24 @@ def legal_suffix_pattern() -> str:
     return "( (and )?(" + "|".join(s.replace(" ", r"\s") for s in suffixes) + "))+$"  # "GmbH & Co. KG"
 
 
+@cache
+def free_email_providers() -> tuple[str, ...]:
+    return tuple(p.lower() for p in _data_lines("free_email_providers.txt"))
+
+
+@cache
+def placeholder_names() -> tuple[str, ...]:
+    """What people type where a company is asked for and they have none to give, as letters and digits only."""
+    return tuple(key for p in _data_lines("placeholder_names.txt") if (key := re.sub(r"[^a-z0-9]", "", p.lower())))
+
+
 def register_free_domains(connection: duckdb.DuckDBPyConnection) -> None:
     connection.execute("create or replace temp table resolver_free_domains as select unnest($d::varchar[]) as domain",
                        {"d": list(free_email_domains())})
+    connection.execute("create or replace temp table resolver_free_providers as "
+                       "select unnest($p::varchar[]) as provider", {"p": list(free_email_providers())})
+    connection.execute("create or replace temp table resolver_placeholder_names as "
+                       "select unnest($n::varchar[]) as name", {"n": list(placeholder_names())})
 
 
 def _parameters(settings: ResolverSettings) -> dict[str, object]:
@@ -67,7 +83,7 @@ def _parameters(settings: ResolverSettings) -> dict[str, object]:
         "legal_forms": legal_suffix_pattern(),
         "max_names": settings.domains.max_names_any_share, "min_share": settings.domains.min_top_name_share,
         "domain_crm_share": s.domain_to_crm, "domain_name_share": s.domain_to_name,
-        "name_anchor_share": s.name_to_anchor,
+        "name_anchor_share": s.name_to_anchor, "crm_presence": s.crm_presence_in_domain,
         "min_length": f.min_length, "max_edits": f.max_edits, "min_similarity": f.min_similarity,
         "min_target_weight": f.min_target_weight,
         "conf_override": c.override, "conf_crm_id": c.crm_id, "conf_domain": c.domain, "conf_exact_name": c.exact_name,

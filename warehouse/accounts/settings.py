@@ -47,11 +47,19 @@ class AnchorShare:
     its named mentions; a name joins the CRM record or domain that carries at least ``name_to_anchor`` of
     the weight of its mentions that have one. Below that the key is ambiguous (two customers share it)
     and links nothing: a false merge is worse than a missed one.
+
+    A CRM record speaks for a domain only when it also agrees with the domain's own evidence: the domain's
+    most common name is one the record is seen with (or a typo of one, as ``FuzzyNameMatch`` reads typos),
+    or the record's mentions carry at least
+    ``crm_presence_in_domain`` of the domain's weight. Otherwise one contact filed under a client's
+    record (a consultant of deloitte.com under Heineken) would take the whole domain, and with it every
+    mention of the consultancy's name, into the client's account.
     """
 
     domain_to_crm: float = 0.8
     domain_to_name: float = 0.6
     name_to_anchor: float = 0.8
+    crm_presence_in_domain: float = 0.5
 
 
 @dataclass(frozen=True)

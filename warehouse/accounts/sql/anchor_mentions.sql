@@ -1,8 +1,9 @@
 -- Stage "anchor": every key points at one account anchor, strongest evidence first, never at two.
 -- A CRM record is an anchor. A domain joins the CRM record that clearly dominates its mentions with a
--- CRM id, and links nothing when CRM records share it. A name then joins the anchor that clearly
--- dominates its mentions (a domain speaks only for the name most of its mentions give). "Clearly" is
--- AnchorShare; below it a key is ambiguous and links nothing.
+-- CRM id, and links nothing when CRM records share it; a record that disagrees with the domain's own
+-- evidence (neither its most common name nor a fair share of its weight) does not speak for it. A name
+-- then joins the anchor that clearly dominates its mentions (a domain speaks only for the name most of
+-- its mentions give). "Clearly" is AnchorShare; below it a key is ambiguous and links nothing.
 create or replace temp table resolver_name_crm as
 with votes as (
     select name_key, crm_key, sum(weight) as w from resolver_nodes
@@ -19,8 +20,14 @@ with crm_votes as (
     where domain_key is not null and crm_key is not null group by all
 ),
 crm_ranked as (
-    select domain_key, arg_max(crm_key, (w, crm_key)) as crm_key, max(w) / sum(w) as share
+    select domain_key, arg_max(crm_key, (w, crm_key)) as crm_key, max(w) / sum(w) as share, max(w) as w
     from crm_votes group by domain_key
+),
+domain_weights as (
+    select domain_key, sum(weight) as w from resolver_nodes where domain_key is not null group by all
+),
+crm_names as (  -- the names each CRM record is seen with
+    select distinct crm_key, name_key from resolver_nodes where crm_key is not null and name_key is not null
 ),
 name_votes as (
     select domain_key, name_key, sum(weight) as w from resolver_nodes
@@ -29,15 +36,29 @@ name_votes as (
 name_ranked as (
     select domain_key, arg_max(name_key, (w, name_key)) as name_key, max(w) / sum(w) as share
     from name_votes group by domain_key
+),
+crm_speaks as (  -- the domain's top CRM record agrees with the domain's own evidence (AnchorShare)
+    select c.domain_key
+    from crm_ranked c
+    join domain_weights dw using (domain_key)
+    left join name_ranked n using (domain_key)
+    where c.w >= $crm_presence * dw.w
+       or exists (select 1 from crm_names cn  -- the same name, or a typo of it (FuzzyNameMatch)
+                  where cn.crm_key = c.crm_key
+                    and (cn.name_key = n.name_key
+                         or (damerau_levenshtein(cn.name_key, n.name_key) <= $max_edits
+                             and jaro_winkler_similarity(cn.name_key, n.name_key) >= $min_similarity)))
 )
 select d.domain_key,
-    case when c.crm_key is not null then case when c.share >= $domain_crm_share then 'crm:' || c.crm_key end
+    case when c.crm_key is not null and d.domain_key in (select domain_key from crm_speaks)
+             then case when c.share >= $domain_crm_share then 'crm:' || c.crm_key end
          when n.share >= $domain_name_share then
              case when nc.crm_key is null then 'name:' || n.name_key
                   when nc.share >= $name_anchor_share then 'crm:' || nc.crm_key
                   else 'domain:' || d.domain_key end
          else 'domain:' || d.domain_key end as anchor,
-    case when c.crm_key is null and n.share >= $domain_name_share then n.name_key end as via_name,
+    case when (c.crm_key is null or d.domain_key not in (select domain_key from crm_speaks))
+              and n.share >= $domain_name_share then n.name_key end as via_name,
     n.name_key as top_name
 from (select distinct domain_key from resolver_nodes where domain_key is not null) d
 left join crm_ranked c using (domain_key)
