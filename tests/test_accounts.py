@@ -316,6 +316,9 @@ def test_a_placeholder_for_a_company_is_no_name(placeholder) -> None:
 
 @pytest.mark.parametrize("name, key", [("Grupo Bimbo, S.A.B. de C.V.", "grupo bimbo"), ("Natura Cosméticos Ltda.", "natura cosmeticos"),
                                        ("Cementos Pacasmayo S.A.A.", "cementos pacasmayo"),
-                                       ("Podravka d.d.", "podravka")])
+                                       ("Podravka d.d.", "podravka"), ("PT Telkom Indonesia Tbk", "telkom indonesia"),
+                                       ("OOO Yandex", "yandex"), ("ソニー株式会社", "ソニー"), ("株式会社トヨタ", "トヨタ"),
+                                       ("阿里巴巴有限公司", "阿里巴巴"),
+                                       ("PTC Inc", "ptc"), ("Ptarmigan Ltd", "ptarmigan")])  # not prefixes
 def test_more_legal_forms_are_ignored(name, key) -> None:
     assert name_key(name) == key

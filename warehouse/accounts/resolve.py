@@ -52,9 +52,15 @@ def free_email_domains() -> tuple[str, ...]:
 
 @cache
 def legal_suffix_pattern() -> str:
-    """A regular expression matching trailing legal-form words of a cleaned name."""
+    """A regular expression matching the legal-form words of a cleaned name: trailing ones ("GmbH & Co.
+    KG"), one written before the name ("PT", "OOO": ``legal_prefixes.txt``), and a Chinese or Japanese
+    one written without a space ("ソニー株式会社", "株式会社トヨタ")."""
     suffixes = sorted(_data_lines("legal_suffixes.txt"), key=len, reverse=True)
-    return "( (and )?(" + "|".join(s.replace(" ", r"\s") for s in suffixes) + "))+$"  # "GmbH & Co. KG"
+    spaced = [s.replace(" ", r"\s") for s in suffixes if s.isascii()]
+    unspaced = [s for s in suffixes if not s.isascii()]
+    prefixes = sorted(_data_lines("legal_prefixes.txt"), key=len, reverse=True)
+    return (f"^({'|'.join(unspaced + [p + ' ' for p in prefixes])})"
+            f"|(( (and )?({'|'.join(spaced)}))| ?({'|'.join(unspaced)}))+$")
 
 
 @cache

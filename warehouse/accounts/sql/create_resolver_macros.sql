@@ -14,9 +14,9 @@ create or replace temp macro sb_fold_digraphs(s) as
     replace(replace(replace(replace(replace(replace(s, 'ae', 'a'), 'oe', 'o'), 'ue', 'u'), 'aa', 'a'), 'ou', 'o'),
             'uu', 'u');
 
--- The comparison key of a cleaned name: trailing legal forms dropped (unless nothing else is left), folded.
+-- The comparison key of a cleaned name: legal forms dropped (unless nothing else is left), folded.
 create or replace temp macro sb_name_key(cleaned, legal_forms) as
-    sb_fold_digraphs(coalesce(nullif(trim(regexp_replace(cleaned, legal_forms, '')), ''), cleaned));
+    sb_fold_digraphs(coalesce(nullif(trim(regexp_replace(cleaned, legal_forms, '', 'g')), ''), cleaned));
 
 -- An anchor ('crm:…', 'domain:…', 'name:…', 'override:…') as a person reads it.
 create or replace temp macro sb_anchor_text(anchor) as
