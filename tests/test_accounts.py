@@ -322,3 +322,16 @@ def test_a_placeholder_for_a_company_is_no_name(placeholder) -> None:
                                        ("PTC Inc", "ptc"), ("Ptarmigan Ltd", "ptarmigan")])  # not prefixes
 def test_more_legal_forms_are_ignored(name, key) -> None:
     assert name_key(name) == key
+
+
+def test_the_display_name_is_the_accounts_own_name_before_one_that_joined_it() -> None:
+    # A consultant names a client from the consultancy's domain: on a tie the consultancy keeps its name.
+    rows = [("1", "s", "Deloitte", "deloitte.com", None), ("2", "s", "Deloitte LLP", "deloitte.com", None),
+            ("3", "s", "Heineken N.V.", "deloitte.com", None)]
+    connection = connect(":memory:")
+    try:
+        connection.register("input_mentions", pa.table(dict(zip(MENTION_COLUMNS, map(list, zip(*rows))))))
+        out = resolve_mentions(connection, "select *, 1 as weight from input_mentions").to_pylist()
+    finally:
+        connection.close()
+    assert {r["account_name"] for r in out} == {"Deloitte LLP"}

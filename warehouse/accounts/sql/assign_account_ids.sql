@@ -42,13 +42,25 @@ select case when previous_account_id in (select account_id from resolver_account
     previous_account_id, account_id, n_mentions, weight::bigint as n_responses
 from moved;
 
+-- The display name: a spelling from the CRM first, then one of the account's own name (the name of a name
+-- anchor, the most common name of a domain anchor) before names that joined it on weaker evidence, then
+-- the most common. Otherwise one consultant naming a client from the consultancy's domain could name the
+-- consultancy's account after the client on a tie.
 create or replace temp table resolved_mentions as
-with spellings as (
-    select anchor, account_name, sum(weight) as w, bool_or(crm_key is not null) as from_crm
-    from resolver_labels where anchor is not null and account_name is not null group by all
+with own_names as (
+    select 'name:' || name_key as anchor, name_key from resolver_name_anchors
+    union all
+    select anchor, top_name from resolver_domain_anchors where anchor like 'domain:%' and top_name is not null
+),
+spellings as (
+    select l.anchor, l.account_name, sum(l.weight) as w, bool_or(l.crm_key is not null) as from_crm,
+        bool_or(o.name_key is not null) as own
+    from resolver_labels l left join own_names o on o.anchor = l.anchor and o.name_key = l.name_key
+    where l.anchor is not null and l.account_name is not null group by all
 ),
 display as (
-    select anchor, arg_max(account_name, (from_crm, w, account_name)) as account_name from spellings group by anchor
+    select anchor, arg_max(account_name, (from_crm, own, w, account_name)) as account_name
+    from spellings group by anchor
 )
 select l.mention_id, i.account_id, d.account_name, l.match_method, l.confidence
 from resolver_labels l
