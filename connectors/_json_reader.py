@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -40,7 +41,8 @@ def _holds_no_records(connection: duckdb.DuckDBPyConnection, path: Path, json_fo
     path_ = "$" if records_key is None else "$." + _identifier(records_key)
     documents = connection.execute(
         "select json_type(json, ?) = 'ARRAY' and json_array_length(json, ?) = 0 "
-        "from read_json_objects(?, format = 'unstructured')", [path_, path_, str(path)]).fetchall()
+        "from read_json_objects(?, format = 'unstructured', maximum_object_size = 268435456)",
+        [path_, path_, str(path)]).fetchall()
     return len(documents) == 1 and documents[0][0] is True
 
 
@@ -57,8 +59,10 @@ def _strings_kept(connection: duckdb.DuckDBPyConnection, relation: duckdb.DuckDB
     Only a record's own fields: a nested object is stored as its JSON in ``attributes`` anyway.
     """
     types = [str(t) for t in relation.types]
-    if not any(t.startswith(_TEXT_TYPES) for t in types):
-        return relation
+    lowered = {name.lower() for name in relation.columns}
+    renamed = any((m := re.fullmatch(r"(.+)_\d+", name)) and m.group(1).lower() in lowered for name in relation.columns)
+    if not any(t.startswith(_TEXT_TYPES) for t in types) or renamed:
+        return relation  # keys differing only in case ("Score", "score": Score, score_1) cannot be declared apart
     fields = [(name, "VARCHAR" if t.startswith(_TEXT_TYPES) else t) for name, t in zip(relation.columns, types)]
     if records_key is None:
         columns = dict(fields)
@@ -66,7 +70,12 @@ def _strings_kept(connection: duckdb.DuckDBPyConnection, relation: duckdb.DuckDB
         record = ", ".join(f"{_identifier(name)} {t}" for name, t in fields)
         columns = {records_key: f"STRUCT({record})[]"}
     declared = ", ".join(f"{_literal(name)}: {_literal(t)}" for name, t in columns.items())
-    return connection.sql(_query(records_key, f"columns = {{{declared}}}"), params=[str(path), json_format])
+    kept = connection.sql(_query(records_key, f"columns = {{{declared}}}"), params=[str(path), json_format])
+    try:
+        kept.limit(1).fetchall()  # a nested value typed as a date DuckDB guessed may not read back declared
+    except duckdb.Error:
+        return relation
+    return kept
 
 
 def _identifier(name: str) -> str:

@@ -45,12 +45,11 @@ def read_source(source: Path | pa.BufferReader, path: Path, source_file: str, en
                      parse_options)
     columns = column_names(header)
     check_reserved(columns, source_file)
-    # The header row is skipped as a record (not read as names), so that repeated or blank names can be
-    # given the unique ones above; single-threaded, malformed records keep their numbers.
-    read_options = pacsv.ReadOptions(encoding=encoding, skip_rows=skip_rows, column_names=columns,
-                                     skip_rows_after_names=1, use_threads=False)
+    # The header row is read as a record and dropped (not read as names), so that repeated or blank names
+    # can be given the unique ones above; single-threaded, malformed records keep their numbers.
+    read_options = pacsv.ReadOptions(encoding=encoding, skip_rows=skip_rows, column_names=columns, use_threads=False)
     rejects: list[RowReject] = []
-    table = _read_all_as_text(source, source_file, columns, read_options, parse_options, rejects, skip_rows)
+    table = _read_all_as_text(source, source_file, columns, read_options, parse_options, rejects, skip_rows).slice(1)
     require_closed_quotes(path, source_file, parse_options["quote_char"], encoding, table.num_rows + len(rejects))
     table = without_blank_unnamed(table, header)
     rows = record_numbers(table.num_rows, [r.source_row for r in rejects])

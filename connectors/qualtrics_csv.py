@@ -50,6 +50,7 @@ _STATUS_RULES = (
 )
 _NOT_FINISHED = ["False", "false", "FALSE", "0"]  # Finished: choice text / numeric value
 _COLUMNS_BY = ("column_id", "question_text")
+_UTC_NAMES = {"Z", "UTC", "GMT", "Etc/UTC", "Etc/GMT", "Etc/Zulu", "Zulu", "UCT", "Universal"}
 
 
 def read(path: Path, source_file: str, encoding: str | None, options: dict[str, Any]) -> FileRead:
@@ -81,7 +82,9 @@ def _stated_zone(import_id: str) -> str | None:
     except ValueError:
         return None
     zone = value.get("timeZone") if isinstance(value, dict) else None
-    return zone if isinstance(zone, str) and zone.strip() else None
+    if not isinstance(zone, str) or not zone.strip():
+        return None
+    return "UTC" if zone.strip() in _UTC_NAMES else zone.strip()  # exports through the API say "Z"
 
 
 def _layout(head: list[list[str]], source_file: str):

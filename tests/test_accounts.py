@@ -281,6 +281,25 @@ def test_a_contact_filed_under_a_client_record_does_not_take_the_consultancy_int
     assert {out[m][0] for m in "2345"} == {out["2"][0]} != {out["1"][0]}
 
 
+@pytest.mark.parametrize("crm_name, domain, survey_name", [
+    ("International Business Machines Corp", "ibm.com", "IBM"),       # the initials are the name people give
+    ("Bayerische Motoren Werke AG", "bmw.de", "BMW Group Services"),   # ... or the domain
+    ("Heineken N.V.", "heineken.com", "HNK Brewing Ops"),              # the record's name is the domain's own
+])
+def test_a_crm_record_under_its_legal_name_still_speaks_for_its_own_domain(crm_name, domain, survey_name) -> None:
+    rows = [("1", "crm", crm_name, domain, CRM_A)] + [(str(i), "s", survey_name, domain, None) for i in range(2, 5)]
+    out = resolve(rows)
+    assert {out[str(i)][0] for i in range(1, 5)} == {out["1"][0]} and out["2"][1] == "domain"
+
+
+def test_a_domain_two_crm_records_share_still_links_nothing() -> None:
+    rows = [("1", "crm", "Stosyn", "hccnet.nl", CRM_A), ("2", "crm", "Veldhuis", "hccnet.nl", CRM_B)]
+    rows += [(str(i), "s", "Groenveld Vastgoed", "hccnet.nl", None) for i in range(3, 7)]
+    rows += [("7", "s", None, "hccnet.nl", None), ("8", "s", "Van Dijk", "hccnet.nl", None)]
+    out = resolve(rows)
+    assert out["7"][0] is None and out["8"][0] != out["3"][0] and out["3"][1] == "exact_name"
+
+
 def test_a_crm_record_carrying_half_of_a_domain_speaks_for_it_whatever_the_names() -> None:
     # The CRM holds the legal name, the survey the name people use: the record's own weight decides.
     rows = [("1", "crm", "International Business Machines", "ibm.com", CRM_A),
@@ -304,7 +323,7 @@ def test_corporate_domains_of_a_free_mail_brand_are_not_free_mail() -> None:
     assert out["2"][0] == out["1"][0] and out["2"][1] == "domain"
 
 
-@pytest.mark.parametrize("placeholder", ["N/A", "n.a.", "none", "Self-employed", "-", "Unknown"])
+@pytest.mark.parametrize("placeholder", ["N/A", "n.a.", "none", "Self-employed", "N.A", "Unknown"])
 def test_a_placeholder_for_a_company_is_no_name(placeholder) -> None:
     rows = [("1", "s", placeholder, "unilever.com", None), ("2", "s", "Unilever", "unilever.com", None),
             ("3", "s", placeholder, "roche.com", None), ("4", "s", "Roche", "roche.com", None),
@@ -319,6 +338,7 @@ def test_a_placeholder_for_a_company_is_no_name(placeholder) -> None:
                                        ("Podravka d.d.", "podravka"), ("PT Telkom Indonesia Tbk", "telkom indonesia"),
                                        ("OOO Yandex", "yandex"), ("ソニー株式会社", "ソニー"), ("株式会社トヨタ", "トヨタ"),
                                        ("阿里巴巴有限公司", "阿里巴巴"),
+                                       ("Gazprom PJSC", "gazprom"), ("PJSC Gazprom", "gazprom"),
                                        ("PTC Inc", "ptc"), ("Ptarmigan Ltd", "ptarmigan")])  # not prefixes
 def test_more_legal_forms_are_ignored(name, key) -> None:
     assert name_key(name) == key

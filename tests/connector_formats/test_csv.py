@@ -266,3 +266,13 @@ def test_a_byte_order_mark_wins_over_the_declared_encoding(tmp_path, declared):
 
     assert got.columns == ["Case Number", "Account Name"]
     assert got.column("Account Name") == ["Müller Maschinenbau GmbH"]
+
+
+def test_a_title_and_a_blank_line_before_the_header_keep_records_numbered(tmp_path):
+    path = tmp_path / "report.csv"
+    path.write_text("Lost deals Q1\r\n\r\nid,nps\r\n1,9\r\n2,8,extra\r\n\r\n3,7\r\n", encoding="utf-8")
+
+    got = read_all("csv", path, options={"skip_rows": 1})
+
+    assert got.column("id") == ["1", "3"] and got.column("source_row") == [1, 3]
+    assert [(r.source_row, r.raw_text) for r in got.rejects] == [(2, "2,8,extra")]

@@ -76,3 +76,20 @@ def test_strings_that_look_like_dates_times_or_uuids_keep_their_text(tmp_path, w
     assert got.column("submitted") == ["03-04-2024", "03-05-2024"]  # not read as 3 April and 3 May
     assert got.column("at") == ["09:30", "10:30"]
     assert got.column("nps") == [9, 7]  # JSON numbers stay numbers
+
+
+def test_a_nested_date_the_reader_cannot_read_back_keeps_the_file_loading(tmp_path):
+    path = tmp_path / "page.json"
+    path.write_text(json.dumps([{"id": "A", "d": "2024-04-03", "nested": {"when": "03-04-2024"}}]), encoding="utf-8")
+
+    assert read_all("json", path).column("id") == ["A"]
+
+
+def test_keys_differing_only_in_case_keep_their_values(tmp_path):
+    path = tmp_path / "page.json"
+    path.write_text(json.dumps([{"id": "1", "Score": "9", "created": "2024-01-01"},
+                                {"id": "2", "score": "7", "created": "2024-01-02"}]), encoding="utf-8")
+
+    got = read_all("json", path)
+
+    assert got.column("Score")[0] == "9" and "7" in got.rows[1].values()

@@ -294,3 +294,10 @@ def read_all_zones(path: Path) -> dict[str, str]:
     read = read_file("qualtrics_csv", path, path.name)
     list(read.batches)
     return read.zones
+
+
+def test_an_export_through_the_api_stating_z_is_read_as_utc(tmp_path):
+    path = tmp_path / "api.csv"
+    path.write_bytes(NUMERIC.read_bytes().replace(b'""timeZone"":""America/Denver""', b'""timeZone"":""Z""'))
+
+    assert set(read_all_zones(path).values()) == {"UTC"}

@@ -50,7 +50,8 @@ class AnchorShare:
 
     A CRM record speaks for a domain only when it also agrees with the domain's own evidence: the domain's
     most common name is one the record is seen with (or a typo of one, as ``FuzzyNameMatch`` reads typos),
-    or the record's mentions carry at least
+    the record's name is the domain's own or its initials are that name or the domain (International
+    Business Machines: IBM, ibm.com), or the record's mentions carry at least
     ``crm_presence_in_domain`` of the domain's weight. Otherwise one contact filed under a client's
     record (a consultant of deloitte.com under Heineken) would take the whole domain, and with it every
     mention of the consultancy's name, into the client's account.

@@ -26,8 +26,10 @@ crm_ranked as (
 domain_weights as (
     select domain_key, sum(weight) as w from resolver_nodes where domain_key is not null group by all
 ),
-crm_names as (  -- the names each CRM record is seen with
-    select distinct crm_key, name_key from resolver_nodes where crm_key is not null and name_key is not null
+crm_names as (  -- the names each CRM record is seen with, and their initials
+    select distinct crm_key, name_key,
+        array_to_string(list_transform(string_split(name_key, ' '), lambda w: left(w, 1)), '') as initials
+    from resolver_nodes where crm_key is not null and name_key is not null
 ),
 name_votes as (
     select domain_key, name_key, sum(weight) as w from resolver_nodes
@@ -43,21 +45,28 @@ crm_speaks as (  -- the domain's top CRM record agrees with the domain's own evi
     join domain_weights dw using (domain_key)
     left join name_ranked n using (domain_key)
     where c.w >= $crm_presence * dw.w
-       or exists (select 1 from crm_names cn  -- the same name, or a typo of it (FuzzyNameMatch)
+       or exists (select 1 from crm_names cn
                   where cn.crm_key = c.crm_key
-                    and (cn.name_key = n.name_key
+                    and (cn.name_key = n.name_key  -- the same name, or a typo of it (FuzzyNameMatch)
                          or (damerau_levenshtein(cn.name_key, n.name_key) <= $max_edits
-                             and jaro_winkler_similarity(cn.name_key, n.name_key) >= $min_similarity)))
+                             and jaro_winkler_similarity(cn.name_key, n.name_key) >= $min_similarity)
+                         -- the record's name is the domain's own ("heineken" at heineken.com), or its
+                         -- initials are the name people give or the domain ("International Business
+                         -- Machines": IBM, ibm.com)
+                         or replace(cn.name_key, ' ', '') = split_part(c.domain_key, '.', 1)
+                         or (length(cn.initials) >= 2
+                             and cn.initials in (n.name_key, split_part(c.domain_key, '.', 1)))))
 )
 select d.domain_key,
-    case when c.crm_key is not null and d.domain_key in (select domain_key from crm_speaks)
-             then case when c.share >= $domain_crm_share then 'crm:' || c.crm_key end
+    case when c.crm_key is not null and c.share < $domain_crm_share then null  -- CRM records share it
+         when c.crm_key is not null and d.domain_key in (select domain_key from crm_speaks) then 'crm:' || c.crm_key
          when n.share >= $domain_name_share then
              case when nc.crm_key is null then 'name:' || n.name_key
                   when nc.share >= $name_anchor_share then 'crm:' || nc.crm_key
                   else 'domain:' || d.domain_key end
          else 'domain:' || d.domain_key end as anchor,
-    case when (c.crm_key is null or d.domain_key not in (select domain_key from crm_speaks))
+    case when (c.crm_key is null
+               or (c.share >= $domain_crm_share and d.domain_key not in (select domain_key from crm_speaks)))
               and n.share >= $domain_name_share then n.name_key end as via_name,
     n.name_key as top_name
 from (select distinct domain_key from resolver_nodes where domain_key is not null) d
