@@ -196,18 +196,29 @@ def test_a_fuzzy_match_is_never_followed_beyond_the_edit_budget() -> None:
     assert out["far"][0] != out["c0"][0] and out["far"][1] == "exact_name"
 
 
-def test_two_crm_records_are_never_chained_by_a_shared_domain_or_name() -> None:
-    rows = [("1", "crm", "Acme", "acme.com", CRM_A), ("2", "crm", "Acme", "acme.com", CRM_B),
+def test_duplicate_crm_records_of_one_company_are_one_account() -> None:
+    # Two Salesforce records of Acme (a duplicate the CRM never merged), both living at acme.com.
+    rows = [("1", "crm", "Acme", "acme.com", CRM_A), ("2", "crm", "ACME Corporation", "acme.com", CRM_B),
             ("3", "s", "Acme", "acme.com", None), ("4", "s", None, "acme.com", None),
-            ("5", "s", "Acme Logistics", "acme.com", CRM_B)]
+            ("5", "s", "Acme Corp", None, CRM_B), ("6", "crm", "Acme", "acme.com", CRM_A)]
     out = resolve(rows)
-    assert out["1"][0] != out["2"][0] == out["5"][0]
-    assert out["3"][0] not in (out["1"][0], out["2"][0]) and out["4"][0] is None  # ambiguous: joins neither
+    assert len({out[str(i)][0] for i in range(1, 7)}) == 1
+    assert out["4"][1] == "domain" and out["2"][1] == "crm_id"
+
+
+def test_crm_records_of_different_companies_are_never_chained_by_a_shared_domain_or_name() -> None:
+    # An ISP's domain two CRM customers use, and a name both records are seen with once.
+    rows = [("1", "crm", "Stosyn", "hccnet.nl", CRM_A), ("2", "crm", "Veldhuis", "hccnet.nl", CRM_B),
+            ("3", "crm", "Stosyn", None, CRM_A), ("4", "crm", "Veldhuis", None, CRM_B),
+            ("5", "s", "Stosyn", "hccnet.nl", None), ("6", "s", "Veldhuis", "hccnet.nl", None)]
+    out = resolve(rows)
+    assert out["1"][0] == out["3"][0] == out["5"][0] != out["2"][0] == out["4"][0] == out["6"][0]
 
 
 def test_a_domain_follows_the_crm_record_that_dominates_it() -> None:
+    # A contact of another customer (Hooli) filed with an acme.com address does not take the domain.
     rows = [(str(i), "crm", "Acme", "acme.com", CRM_A) for i in range(9)]
-    rows += [("9", "crm", "Acme Europe", "acme.com", CRM_B), ("10", "s", None, "acme.com", None)]
+    rows += [("9", "crm", "Hooli", "acme.com", CRM_B), ("10", "s", None, "acme.com", None)]
     out = resolve(rows)
     assert out["10"][0] == out["0"][0] != out["9"][0] and out["10"][1] == "domain"
 
@@ -345,13 +356,65 @@ def test_more_legal_forms_are_ignored(name, key) -> None:
 
 
 def test_the_display_name_is_the_accounts_own_name_before_one_that_joined_it() -> None:
-    # A consultant names a client from the consultancy's domain: on a tie the consultancy keeps its name.
+    # A respondent at deloitte.com types "Deloitte", the consultancy's CRM record is under its legal name.
     rows = [("1", "s", "Deloitte", "deloitte.com", None), ("2", "s", "Deloitte LLP", "deloitte.com", None),
-            ("3", "s", "Heineken N.V.", "deloitte.com", None)]
+            ("3", "crm", "Deloitte Touche Tohmatsu Limited", "deloitte.com", CRM_A)]
     connection = connect(":memory:")
     try:
         connection.register("input_mentions", pa.table(dict(zip(MENTION_COLUMNS, map(list, zip(*rows))))))
         out = resolve_mentions(connection, "select *, 1 as weight from input_mentions").to_pylist()
     finally:
         connection.close()
-    assert {r["account_name"] for r in out} == {"Deloitte LLP"}
+    assert {r["account_name"] for r in out} == {"Deloitte Touche Tohmatsu Limited"}
+
+
+# Issue 16: a company's own e-mail domain is strong evidence, whatever its people type.
+@pytest.mark.parametrize(("domain", "spellings"), [
+    ("socgen.com", ["SocGen", "Société Générale", "SocGen", "Societe Generale SA", "SG"]),      # abbreviation, initials
+    ("mueller-gmbh.de", ["MÜLLER G.m.b.H.", "Müller GmbH", "Mueller", "Müller GmbH"]),         # the domain's label
+    ("morgan.co.uk", ["Morgan", "Morgan Group", "Morgan Grp", "Morran Grp", "Morgan Grp"]),   # generic words, a typo
+    ("globex.com", ["Globex Corp (EMEA)", "Globex Corporation", "Globex - UK", "Globex Corporation"]),  # regions
+    ("ibm.com", ["IBM", "International Business Machines", "IBM Deutschland", "I.B.M."]),
+])
+def test_every_spelling_written_from_a_company_domain_is_one_account(domain, spellings) -> None:
+    rows = [(str(i), "s", name, domain, None) for i, name in enumerate(spellings)]
+    rows += [("blank", "s", None, domain, None), ("generic", "s", "Finance Dept", domain, None),
+             ("free", "p", spellings[0], "gmail.com", None)]  # the same spelling from a private address
+    out = resolve(rows)
+    assert len({account for account, _, _ in out.values()}) == 1, out
+    assert out["blank"][1] == "domain" and out["free"][1] == "exact_name"
+
+
+def test_names_at_a_shared_host_stay_apart_and_a_blank_name_there_is_unattributed() -> None:
+    names = ["Bakkerij Jansen", "Van Dijk Transport", "Hovenier De Groot", "Bakkerij Jansen", "Kapsalon Anouk"]
+    rows = [(str(i), "s", name, "kpnmail.nl", None) for i, name in enumerate(names)] + [("blank", "s", None, "kpnmail.nl", None)]
+    out = resolve(rows)
+    assert len({out[str(i)][0] for i in range(len(names))}) == 4
+    assert out["blank"][0] is None
+
+
+def test_a_consultant_naming_the_client_from_the_consultancy_domain_is_the_clients_feedback() -> None:
+    rows = [("1", "s", "Deloitte", "deloitte.com", None), ("2", "s", "Deloitte LLP", "deloitte.com", None),
+            ("3", "s", "Deloitte", "deloitte.com", None), ("4", "s", "Heineken N.V.", "deloitte.com", None),
+            ("5", "s", "Heineken", "heineken.com", None), ("6", "s", None, "heineken.com", None)]
+    out = resolve(rows)
+    assert out["1"][0] == out["2"][0] == out["3"][0] != out["4"][0]
+    assert out["4"][0] == out["5"][0] == out["6"][0]
+
+
+def test_a_subsidiary_with_its_own_domain_stays_apart_from_its_parent() -> None:
+    rows = [("1", "s", "Siemens AG", "siemens.com", None), ("2", "s", "Siemens", "siemens.com", None),
+            ("3", "s", "Siemens Healthineers", "siemens-healthineers.com", None),
+            ("4", "s", "Siemens Healthineers AG", "siemens-healthineers.com", None),
+            ("5", "s", "Siemens Healthineers", None, None)]
+    out = resolve(rows)
+    assert out["1"][0] == out["2"][0] != out["3"][0] == out["4"][0] == out["5"][0]
+
+
+def test_a_crm_record_whose_name_differs_from_the_domains_spelling_is_the_domains_account() -> None:
+    rows = [("1", "crm", "Société Générale S.A.", "socgen.com", CRM_A)]
+    rows += [(str(i), "s", "SocGen", "socgen.com", None) for i in range(2, 7)]
+    rows += [("7", "p", "SocGen", None, None), ("8", "p", "Société Générale", "gmail.com", None)]
+    out = resolve(rows)
+    assert len({account for account, _, _ in out.values()}) == 1
+    assert out["2"][1] == "domain"

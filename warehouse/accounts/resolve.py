@@ -35,9 +35,9 @@ from warehouse.accounts.settings import ResolverSettings
 from warehouse.db import run_sql
 
 __all__ = ["resolve_mentions", "resolve_mentions_in_place", "describe_evidence", "free_email_domains",
-           "free_email_providers", "placeholder_names", "legal_suffix_pattern", "register_free_domains"]
+           "free_email_providers", "generic_name_words", "placeholder_names", "legal_suffix_pattern", "register_free_domains"]
 
-_STAGES = ("normalise_mentions", "anchor_mentions", "match_fuzzy_names", "label_mentions")
+_STAGES = ("normalise_mentions", "classify_domains", "anchor_mentions", "match_fuzzy_names", "label_mentions")
 
 
 def _data_lines(name: str) -> list[str]:
@@ -64,6 +64,12 @@ def legal_suffix_pattern() -> str:
 
 
 @cache
+def generic_name_words() -> tuple[str, ...]:
+    """Words that say what kind of organisation, not which one (Group, Holdings, EMEA): cleaned like names."""
+    return tuple(_data_lines("generic_name_words.txt"))
+
+
+@cache
 def free_email_providers() -> tuple[str, ...]:
     return tuple(p.lower() for p in _data_lines("free_email_providers.txt"))
 
@@ -87,8 +93,10 @@ def _parameters(settings: ResolverSettings) -> dict[str, object]:
     c, s, f = settings.confidence, settings.shares, settings.fuzzy
     return {
         "legal_forms": legal_suffix_pattern(),
-        "max_names": settings.domains.max_names_any_share, "min_share": settings.domains.min_top_name_share,
-        "domain_crm_share": s.domain_to_crm, "domain_name_share": s.domain_to_name,
+        "generic_words": list(generic_name_words()),
+        "min_family_share": settings.domains.min_family_share,
+        "crm_home_share": settings.domains.duplicate_crm_home_share,
+        "domain_crm_share": s.domain_to_crm,
         "name_anchor_share": s.name_to_anchor, "crm_presence": s.crm_presence_in_domain,
         "min_length": f.min_length, "max_edits": f.max_edits, "min_similarity": f.min_similarity,
         "min_target_weight": f.min_target_weight,

@@ -26,16 +26,23 @@ class EvidenceConfidence:
 
 @dataclass(frozen=True)
 class DomainEvidence:
-    """When an e-mail domain counts as evidence of one company.
+    """When an e-mail domain counts as evidence of one company, and which names written from it are its own.
 
-    Free-mail lists are never complete (hotmail.es, a regional ISP, a shared host). A domain is trusted
-    only where its mentions agree on the company: its most common normalised name carries at least
-    ``min_top_name_share`` of the domain's responses, or it is seen with at most ``max_names_any_share``
-    names. A domain used by many unrelated companies would otherwise chain them into one account.
+    A company's people spell it many ways ("SocGen", "Société Générale"; "Morgan Grp", "Morran Grp"), while
+    the unrelated customers of a shared host (an unlisted ISP, a web host's mail) give unrelated names. So a
+    domain's names are grouped into a *family*: the variants of its label or of one of its most common
+    names (a shared distinctive word or one a typo away, initials, an abbreviation; generic words such as
+    Group or EMEA ignored: ``generic_name_words.txt``). A domain whose family carries at least
+    ``min_family_share`` of its named weight is a company's domain; otherwise it is no evidence (a host
+    where one customer of two is the same company says nothing of the other half).
+
+    Duplicate CRM records of one company are one account: records that keep more than
+    ``duplicate_crm_home_share`` of their domain-bearing weight at one company domain, under a name of its
+    family, are anchored on the heaviest of them.
     """
 
-    min_top_name_share: float = 0.5
-    max_names_any_share: int = 2
+    min_family_share: float = 0.6
+    duplicate_crm_home_share: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -43,8 +50,7 @@ class AnchorShare:
     """How clearly a weaker key must point at one stronger account before it joins it.
 
     A domain joins the CRM record that carries at least ``domain_to_crm`` of the weight of its mentions
-    that have a CRM id; a domain seen with no CRM id follows the name that carries ``domain_to_name`` of
-    its named mentions; a name joins the CRM record or domain that carries at least ``name_to_anchor`` of
+    that have a CRM id (a domain seen with no CRM id follows its family's most common name); a name joins the CRM record or domain that carries at least ``name_to_anchor`` of
     the weight of its mentions that have one. Below that the key is ambiguous (two customers share it)
     and links nothing: a false merge is worse than a missed one.
 
@@ -58,7 +64,6 @@ class AnchorShare:
     """
 
     domain_to_crm: float = 0.8
-    domain_to_name: float = 0.6
     name_to_anchor: float = 0.8
     crm_presence_in_domain: float = 0.5
 

@@ -25,3 +25,42 @@ create or replace temp macro sb_anchor_text(anchor) as
         when 'domain' then 'domain ' || substr(anchor, 8)
         when 'name' then 'name "' || substr(anchor, 6) || '"'
         else 'override rule ' || substr(anchor, 10) end;
+
+-- The words of a name key that tell which company it is (generic_name_words.txt names the others).
+create or replace temp macro sb_name_tokens(name_key, generic_words) as
+    list_filter(string_split(name_key, ' '), lambda t: length(t) >= 2 and not list_contains(generic_words, t));
+
+-- First letters of a name's words: "International Business Machines" -> "ibm".
+create or replace temp macro sb_initials(name_key) as
+    array_to_string(list_transform(list_filter(string_split(name_key, ' '), lambda t: t not in ('and', 'of')),
+                                   lambda t: left(t, 1)), '');
+
+-- Every abbreviation that keeps the words' order, starts with the first word and takes each kept word's
+-- first letters: "socgen", "sg" and "soc" of "societe generale", "bofa" of "bank of america".
+create or replace temp macro sb_abbreviation_pattern(name_key) as
+    '^' || array_to_string(list_transform(string_split(name_key, ' '), lambda t, i:
+        '(' || left(t, 1) || array_to_string(list_transform(range(2, length(t) + 1), lambda j: '(' || substr(t, j, 1)), '')
+        || repeat(')?', length(t) - 1) || ')' || case when i > 1 then '?' else '' end), '') || '$';
+
+-- Whether two name keys read as one company's name to a person who sees them at one e-mail domain: the
+-- same key; a distinctive word in common (or one a typo away) that leads one of the names, since a word
+-- further in says what a company does ("Nordic Steel" and "Baltic Steel" at one ISP are two companies);
+-- one the initials or an abbreviation of the other.
+create or replace temp macro sb_is_variant(a, b, generic_words, max_edits) as
+    a = b
+    or coalesce(list_bool_or(list_transform(sb_name_tokens(a, generic_words), lambda x, i:
+           list_bool_or(list_transform(sb_name_tokens(b, generic_words), lambda y, j:
+               (i = 1 or j = 1)
+               and (x = y or (length(x) >= 4 and length(y) >= 4 and damerau_levenshtein(x, y) <= max_edits)))))),
+                false)
+    or (length(replace(a, ' ', '')) >= 2 and replace(a, ' ', '') = sb_initials(b))
+    or (length(replace(b, ' ', '')) >= 2 and replace(b, ' ', '') = sb_initials(a))
+    or (length(replace(a, ' ', '')) >= 3 and regexp_full_match(replace(a, ' ', ''), sb_abbreviation_pattern(b)))
+    or (length(replace(b, ' ', '')) >= 3 and regexp_full_match(replace(b, ' ', ''), sb_abbreviation_pattern(a)));
+
+-- The label a company chose for its domain: "acme" of mail.acme.co.uk, "mueller-gmbh" of mueller-gmbh.de.
+create or replace temp macro sb_domain_label(domain) as
+    case when len(string_split(domain, '.')) >= 3
+              and string_split(domain, '.')[-2] in ('co', 'com', 'org', 'net', 'ac', 'gov', 'edu', 'ne', 'or', 'go', 'gob')
+         then string_split(domain, '.')[-3]
+         else coalesce(string_split(domain, '.')[-2], domain) end;

@@ -18,31 +18,29 @@ left join resolver_fuzzy_links f2 on 'name:' || f2.query_key = f.joins
 cross join lateral (select f2.query_key is null
                            or damerau_levenshtein(n.name_key, f2.target_key) <= $max_edits as is_near) hop;
 
--- A domain places a mention unless the mention gives another name that stands on its own: one placed
--- elsewhere by stronger evidence, or one never placed, seen min_target_weight times, and not within
--- fuzzy reach of the domain's account ("Globex Capital Partners" written from an unlisted free-mail or a
--- parent company's domain stays Globex Capital Partners). A typo never overrules a domain.
+-- A company domain places a mention unless the mention gives a name outside the domain's family that has
+-- words of its own: a consultant at deloitte.com naming the client the feedback is about, "Globex Capital
+-- Partners" written from a parent company's domain. Blank names, generic ones ("Finance Dept") and every
+-- variant of the company's name ("SocGen", "Morgan Grp", a typo) go with the domain. Where CRM records share
+-- a domain, a mention with no name there follows the name its colleagues give (the family's most common).
 create or replace temp table resolver_labels as
-with typo_of as (  -- the accounts a weak name is within fuzzy reach of (ambiguous ones included)
-    select distinct query_key as name_key, target_anchor as anchor from resolver_fuzzy_candidates
-    where target_anchor is not null and similarity >= $min_similarity
-),
-placed as (
-    select n.mention_id, n.account_name, n.weight, n.name_key, n.domain_key, n.crm_key, f.anchor as name_anchor,
-        f.method as name_method, f.similarity,
+with placed as (
+    select n.mention_id, n.account_name, n.weight, n.name_key, n.domain_key, n.crm_key,
+        f.anchor as name_anchor, f.method as name_method, f.similarity,
         case when n.crm_key is not null then 'crm_id'
-             when d.anchor is not null and (f.method is distinct from 'exact_name' or f.anchor = d.anchor
-                                            or n.name_key = d.top_name
-                                            or (f.anchor like 'name:%'
-                                                and (not f.is_weak or f.weight < $min_target_weight
-                                                     or t.name_key is not null)))
+             when d.anchor is not null and (n.name_key is null or fam.name_key is not null or f.anchor = d.anchor
+                                            or len(sb_name_tokens(n.name_key, $generic_words)) = 0)
+                 then 'domain'
+             when d.anchor is null and d.domain_key is not null and n.name_key is null and top.anchor is not null
                  then 'domain'
              else f.method end as match_method,
-        case when n.crm_key is not null then 'crm:' || n.crm_key end as crm_anchor, d.anchor as domain_anchor
+        case when n.crm_key is not null then 'crm:' || n.crm_anchor_key end as crm_anchor,
+        coalesce(d.anchor, top.anchor) as domain_anchor
     from resolver_nodes n
     left join resolver_domain_anchors d using (domain_key)
-    left join resolver_name_final f using (name_key)
-    left join typo_of t on t.name_key = n.name_key and t.anchor = d.anchor
+    left join resolver_domain_family fam on fam.domain_key = n.domain_key and fam.name_key = n.name_key
+    left join resolver_name_final f on f.name_key = n.name_key
+    left join resolver_name_final top on top.name_key = d.top_name
 )
 select mention_id, account_name, weight, name_key, domain_key, crm_key,
     case match_method when 'crm_id' then crm_anchor when 'domain' then domain_anchor else name_anchor end as anchor,

@@ -28,14 +28,3 @@ select
 from resolver_input i
 left join resolver_spellings s on s.account_name = i.account_name
 left join resolver_crm_ids c on c.crm_id = i.crm_id::varchar;
-
--- A domain whose mentions disagree on the company is not evidence (DomainEvidence).
-update resolver_nodes set domain_key = null
-where domain_key in (
-    select domain_key from (
-        select domain_key, name_key, sum(weight) as w from resolver_nodes
-        where domain_key is not null and name_key is not null group by all
-    )
-    group by domain_key
-    having count(*) > $max_names and max(w) / sum(w) < $min_share
-);

@@ -1,0 +1,85 @@
+-- Stage "domains": which e-mail domains are one company's, and which names written from each are that
+-- company's own (the domain's "family"). A corporate domain is strong evidence, whatever its people type:
+-- "SocGen" and "Société Générale" at socgen.com, "Morgan Grp" and "Morran Grp" at morgan.co.uk. What tells
+-- a company's domain from a shared host (an unlisted ISP, a web host's mail) is what its names look like
+-- together: variants of one name (sb_is_variant) at a company, unrelated names at a host.
+create or replace temp table resolver_domain_names as
+select domain_key, name_key, sum(weight) as w
+from resolver_nodes where domain_key is not null and name_key is not null group by all;
+
+-- The family is grown from the seed that gathers the most weight: the domain's own label ("socgen",
+-- "mueller-gmbh" read as a name) or one of its two most common names.
+create or replace temp table resolver_domain_family as
+with seeds as (
+    select domain_key, seed, bool_or(is_label) as is_label from (
+        select domain_key, sb_name_key(sb_clean_name(replace(sb_domain_label(domain_key), '-', ' ')), $legal_forms)
+            as seed, true as is_label
+        from (select distinct domain_key from resolver_domain_names)
+        union all
+        select domain_key, name_key, false from (
+            select domain_key, name_key, row_number() over (partition by domain_key order by w desc, name_key) as r
+            from resolver_domain_names)
+        where r <= 2)
+    where seed is not null group by all
+),
+variants as (
+    select s.domain_key, s.seed, s.is_label, n.name_key, n.w
+    from seeds s join resolver_domain_names n using (domain_key)
+    where sb_is_variant(s.seed, n.name_key, $generic_words, $max_edits)
+),
+best as (
+    select domain_key, arg_max(seed, (w, is_label, seed)) as seed
+    from (select domain_key, seed, is_label, sum(w) as w from variants group by all) group by domain_key
+)
+select v.domain_key, v.name_key, v.w
+from variants v join best b using (domain_key, seed);
+
+-- A domain whose names are not mostly one family is a shared host: no evidence of a company (DomainEvidence).
+create or replace temp table resolver_shared_domains as
+select n.domain_key
+from (select domain_key, sum(w) as w from resolver_domain_names group by domain_key) n
+left join (select domain_key, sum(w) as w from resolver_domain_family group by domain_key) f using (domain_key)
+where coalesce(f.w, 0) < $min_family_share * n.w;
+
+delete from resolver_domain_family where domain_key in (select domain_key from resolver_shared_domains);
+
+-- Duplicate CRM records of one company: records that live mostly at one company domain, under a name of
+-- its family, are one account, anchored on the heaviest of them. A record heading another domain's records
+-- is never folded in turn, so no chain of domains joins records.
+create or replace temp table resolver_crm_canonical as
+with crm_domains as (
+    select crm_key, domain_key, sum(weight) as w from resolver_nodes
+    where crm_key is not null and domain_key is not null group by all
+),
+crm_names as (
+    select crm_key, arg_max(name_key, (w, name_key)) as name_key
+    from (select crm_key, name_key, sum(weight) as w from resolver_nodes
+          where crm_key is not null and name_key is not null group by all)
+    group by crm_key
+),
+crm_weights as (
+    select crm_key, sum(w) as w from crm_domains group by crm_key
+),
+members as (
+    select d.domain_key, d.crm_key, d.w
+    from crm_domains d
+    join crm_weights t using (crm_key)
+    join crm_names n using (crm_key)
+    join resolver_domain_family f on f.domain_key = d.domain_key and f.name_key = n.name_key
+    where d.w > $crm_home_share * t.w
+),
+heads as (
+    select domain_key, arg_max(crm_key, (w, crm_key)) as head from members group by domain_key having count(*) > 1
+),
+folded as (
+    select m.crm_key, h.head, m.domain_key from members m join heads h using (domain_key) where m.crm_key <> h.head
+)
+select crm_key, head, domain_key from folded where crm_key not in (select head from heads);
+
+-- Each mention with its domain as evidence (or none, at a shared host) and the CRM record it is anchored on.
+create or replace temp table resolver_nodes as
+select n.* replace (case when s.domain_key is null then n.domain_key end as domain_key),
+    coalesce(c.head, n.crm_key) as crm_anchor_key
+from resolver_nodes n
+left join resolver_shared_domains s using (domain_key)
+left join resolver_crm_canonical c using (crm_key);
