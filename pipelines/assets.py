@@ -102,9 +102,9 @@ def core_assets(specs: list[SourceSpec]) -> list[dg.AssetsDefinition]:
     def accounts(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
         overrides = Overrides.load(warehouse.home_dir.accounts / "overrides.yaml")
         with warehouse.connection() as connection:
-            n_accounts = build_accounts(connection, context.run_id, overrides)
-        _report(context, f"{n_accounts:,} accounts")
-        return dg.MaterializeResult(metadata={"accounts": n_accounts})
+            built = build_accounts(connection, context.run_id, overrides)
+        _report(context, str(built))
+        return dg.MaterializeResult(metadata={"accounts": built.n_accounts, "unattributed_responses": built.n_unattributed})
 
     return [feedback, accounts]
 

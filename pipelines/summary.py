@@ -19,7 +19,8 @@ _REJECTS_BY_RULE = "select rule, count(*) as n from quarantine.rejects group by 
 
 _MENTIONS_AND_ACCOUNTS = """
 select (select count(distinct lower(account_name_raw)) from core.account_mentions),
-       (select count(*) from core.account_mentions), (select count(*) from core.accounts)
+       (select count(*) from core.account_mentions), (select count(*) from core.accounts),
+       (select coalesce(sum(n_responses), 0)::bigint from core.account_mentions where account_id is null)
 """
 
 
@@ -28,9 +29,10 @@ def print_summary(home: Home, example_query: str) -> None:
     try:
         click.echo("\nResponses per source (rows read = loaded + rejected + duplicates):")
         pipeline.sql(_PER_SOURCE).show()
-        spellings, mentions, accounts = pipeline.sql(_MENTIONS_AND_ACCOUNTS).fetchall()[0]
+        spellings, mentions, accounts, unattributed = pipeline.sql(_MENTIONS_AND_ACCOUNTS).fetchall()[0]
         click.echo(f"Accounts: {spellings:,} spellings of customer names in {mentions:,} distinct mentions "
-                   f"resolved to {accounts:,} accounts")
+                   f"resolved to {accounts:,} accounts; {unattributed:,} responses unattributed "
+                   "(no name, company domain or CRM id: account_id is null)")
         click.echo("\nRejected rows by rule (details in quarantine.rejects of pipeline.duckdb):")
         pipeline.sql(_REJECTS_BY_RULE).show()
     finally:

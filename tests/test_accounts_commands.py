@@ -25,12 +25,47 @@ def account_of(home: Home, response_id: str) -> str:
                  .replace("?", f"'{response_id}'"))[0][0]
 
 
+# Issue 16's patterns as a service export writes them: one company's people spelling it three ways or not at
+# all, a consultant answering about a client from the consultancy's domain, and a response with no evidence.
+COMPANY_DOMAIN_ROWS = (
+    "ZD-20,ana@socgen.com,SocGen,2024-02-01T10:00:00Z,4,2,Billing,,Billing,EMEA\n"
+    "ZD-21,ben@socgen.com,Société Générale,2024-02-02T10:00:00Z,5,1,Billing,,Billing,EMEA\n"
+    "ZD-22,cy@socgen.com,,2024-02-03T10:00:00Z,3,3,Login,,Auth,EMEA\n"
+    "ZD-23,di@socgen.com,Soc Gen Group,2024-02-04T10:00:00Z,4,2,How-to,,Core,EMEA\n"
+    "ZD-24,ed@deloitte.com,Deloitte,2024-02-05T10:00:00Z,4,2,Billing,,Billing,EMEA\n"
+    "ZD-25,fa@deloitte.com,Deloitte LLP,2024-02-06T10:00:00Z,4,2,Billing,,Billing,EMEA\n"
+    "ZD-26,gu@deloitte.com,Acme Corporation,2024-02-07T10:00:00Z,2,5,Outage,,Core,EMEA\n"
+    "ZD-27,hi@gmail.com,,2024-02-08T10:00:00Z,4,2,Billing,,Billing,EMEA\n"
+)
+
+
 @pytest.fixture(scope="module")
 def loaded_home(tmp_path_factory: pytest.TempPathFactory) -> Home:
     home = Home(tmp_path_factory.mktemp("accounts") / "home").create()
     write_seed_landing(home)
-    run(home)
+    (home.landing / "service" / "followup_2024-02.csv").write_text(SERVICE_HEADER + COMPANY_DOMAIN_ROWS,
+                                                                    encoding="utf-8")
+    result = silobridge("run", "--home", str(home.root))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 responses unattributed" in result.stdout  # ZD-27: a private address and no name
     return home
+
+
+def test_a_company_domain_holds_every_spelling_and_a_consultant_answers_for_the_client(loaded_home: Home) -> None:
+    socgen = {account_of(loaded_home, f"ZD-{n}") for n in (20, 21, 22, 23)}
+    assert len(socgen) == 1 and None not in socgen
+    assert account_of(loaded_home, "ZD-26") == account_of(loaded_home, "ZD-1")  # Acme, named from deloitte.com
+    assert account_of(loaded_home, "ZD-24") == account_of(loaded_home, "ZD-25") != account_of(loaded_home, "ZD-1")
+    assert account_of(loaded_home, "ZD-27") is None
+
+
+def test_explain_says_which_spellings_were_kept_apart_and_why(loaded_home: Home) -> None:
+    deloitte = account_of(loaded_home, "ZD-24")
+    out = silobridge("accounts", "explain", deloitte, "--home", str(loaded_home.root))
+    assert out.returncode == 0, out.stderr
+    kept = out.stdout.split("kept apart", 1)[1]
+    acme = account_of(loaded_home, "ZD-1")
+    assert '"Acme Corporation" (written from deloitte.com, this account\'s domain) is ' + acme in kept
 
 
 def test_every_alias_carries_its_evidence(loaded_home: Home) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import duckdb
 
 from warehouse.accounts.overrides import Overrides
@@ -9,7 +11,7 @@ from warehouse.accounts.resolve import describe_evidence, resolve_mentions_in_pl
 from warehouse.accounts.settings import ResolverSettings
 from warehouse.db import run_sql, scalar
 
-__all__ = ["build_accounts"]
+__all__ = ["AccountsBuilt", "build_accounts"]
 
 _MENTIONS = ("select mention_no as mention_id, source, account_name_raw as account_name, email_domain, crm_id, "
              "n_responses as weight from account_mentions_collected")
@@ -18,9 +20,25 @@ _PREVIOUS = ("select c.mention_no as mention_id, p.account_id from core.account_
              "join account_mentions_collected c using (mention_key) where p.account_id is not null")
 
 
+@dataclass(frozen=True)
+class AccountsBuilt:
+    """What a resolution produced: accounts, and the responses left unattributed because they carry no
+    evidence of a customer at all (no name, no company e-mail domain, no CRM id): account_id is null."""
+
+    n_accounts: int
+    n_unattributed: int
+
+    def __str__(self) -> str:
+        return (f"{self.n_accounts:,} accounts, {self.n_unattributed:,} responses unattributed "
+                "(no name, company domain or CRM id)")
+
+
+_UNATTRIBUTED = "select coalesce(sum(n_responses), 0)::bigint from core.account_mentions where account_id is null"
+
+
 def build_accounts(connection: duckdb.DuckDBPyConnection, run_id: str = "manual",
-                   overrides: Overrides | None = None, settings: ResolverSettings = ResolverSettings()) -> int:
-    """Rebuild mentions, accounts and aliases, keeping last run's ids; returns the number of accounts."""
+                   overrides: Overrides | None = None, settings: ResolverSettings = ResolverSettings()) -> AccountsBuilt:
+    """Rebuild mentions, accounts and aliases, keeping last run's ids."""
     connection.begin()
     try:
         run_sql(connection, "accounts/sql/collect_account_mentions.sql")
@@ -36,4 +54,4 @@ def build_accounts(connection: duckdb.DuckDBPyConnection, run_id: str = "manual"
     except BaseException:
         connection.rollback()
         raise
-    return scalar(connection, "select count(*) from core.accounts")
+    return AccountsBuilt(scalar(connection, "select count(*) from core.accounts"), scalar(connection, _UNATTRIBUTED))

@@ -15,7 +15,7 @@ import duckdb
 from warehouse.accounts.overrides import Overrides
 from warehouse.accounts.resolve import resolve_mentions
 from warehouse.accounts.settings import ResolverSettings
-from warehouse.db import connect
+from warehouse.db import connect, run_sql
 from warehouse.ddl import literal
 
 __all__ = ["AccountInputError", "ResolveSummary", "explain", "resolve_csv", "INPUT_COLUMNS", "OUTPUT_COLUMNS"]
@@ -126,14 +126,59 @@ order by confidence desc, case alias_kind when 'crm_id' then 0 when 'domain' the
 
 def explain(warehouse_db: Path, query: str, limit: int = 40) -> list[str]:
     """Lines saying which account ``query`` (an account id, name or alias) is and why its mentions were joined."""
-    connection = duckdb.connect(str(warehouse_db), read_only=True)
+    connection = connect(warehouse_db, read_only=True)
     try:
+        run_sql(connection, "accounts/sql/create_resolver_macros.sql")  # temp macros: allowed read-only
         ids = [r[0] for r in connection.execute(_FIND, {"q": query.strip()}).fetchall()]
         lines = [] if ids else [f"no account has the id, name or alias {query!r}"]
         for account_id in ids:
             lines += _explain_one(connection, account_id, limit)
     finally:
         connection.close()
+    return lines
+
+
+# Spellings another account took although a person might have joined them here: names written from this
+# account's own domains, and names whose leading word is one of this account's names' leading words.
+_KEPT_APART = """
+with own_names as (
+    select distinct split_part(sb_clean_name(alias_value), ' ', 1) as lead
+    from core.account_aliases where account_id = $id and alias_kind = 'name'
+),
+at_own_domains as (
+    select f.account_name_raw as name, f.account_id, 'written from ' || f.email_domain || ', this account''s domain'
+        as where_seen
+    from core.feedback f
+    where f.email_domain in (select unnest(domains) from core.accounts where account_id = $id)
+      and f.account_id is distinct from $id and f.account_name_raw is not null
+),
+near_names as (
+    select a.alias_value as name, a.account_id, 'leading word "' || split_part(sb_clean_name(a.alias_value), ' ', 1)
+        || '" as one of this account''s names' as where_seen
+    from core.account_aliases a
+    where a.alias_kind = 'name' and a.account_id <> $id
+      and split_part(sb_clean_name(a.alias_value), ' ', 1) in (select lead from own_names where length(lead) >= 3)
+)
+select k.name, k.account_id, c.account_name, any_value(k.where_seen) as where_seen, any_value(a.evidence) as evidence
+from (select * from at_own_domains union all select * from near_names) k
+left join core.accounts c using (account_id)
+left join core.account_aliases a on a.account_id = k.account_id and a.alias_kind = 'name' and a.alias_value = k.name
+group by all
+order by k.name
+"""
+
+
+def _kept_apart_lines(connection: duckdb.DuckDBPyConnection, account_id: str, limit: int) -> list[str]:
+    rows = connection.execute(_KEPT_APART, {"id": account_id}).fetchall()
+    if not rows:
+        return []
+    lines = [f"  kept apart ({len(rows)} spellings a person might have joined here):"]
+    for name, other_id, other_name, where_seen, evidence in rows[:limit]:
+        placed = (f"is {other_id} ({other_name}) by {evidence}" if other_id
+                  else "is unattributed: no evidence of a customer")
+        lines.append(f"    \"{name}\" ({where_seen}) {placed}")
+    if len(rows) > limit:
+        lines.append(f"    … and {len(rows) - limit} more")
     return lines
 
 
@@ -153,6 +198,7 @@ def _explain_one(connection: duckdb.DuckDBPyConnection, account_id: str, limit: 
         lines.append(f"    {kind:<7} {value!s:<32} {method:<11} {confidence:.2f}  {evidence or ''}")
     if len(aliases) > limit:
         lines.append(f"    … and {len(aliases) - limit} more")
+    lines += _kept_apart_lines(connection, account_id, limit)
     for kind, previous, current, n_mentions, run_id in changes:
         lines.append(f"  {kind}: {n_mentions} mention(s) of {previous} moved to {current} (run {run_id})")
     return lines
