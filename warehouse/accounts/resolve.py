@@ -93,7 +93,6 @@ def _parameters(settings: ResolverSettings) -> dict[str, object]:
     c, s, f = settings.confidence, settings.shares, settings.fuzzy
     return {
         "legal_forms": legal_suffix_pattern(),
-        "generic_words": list(generic_name_words()),
         "min_family_share": settings.domains.min_family_share,
         "crm_home_share": settings.domains.duplicate_crm_home_share,
         "domain_crm_share": s.domain_to_crm,
@@ -137,6 +136,10 @@ def resolve_mentions_in_place(connection: duckdb.DuckDBPyConnection, mentions_sq
     connection.execute(f"create or replace temp table resolver_input as select * from ({mentions_sql})")
     _register_previous(connection, previous_sql)
     params = _parameters(settings)
+    # Compared with name keys, so folded as they are ("group" is "grop" there).
+    params["generic_words"] = connection.execute(
+        "select list(distinct sb_fold_digraphs(w)) from unnest($w::varchar[]) t(w)", {"w": list(generic_name_words())}
+    ).fetchone()[0]
     for stage in _STAGES:
         run_sql(connection, f"accounts/sql/{stage}.sql", params)
     (overrides or Overrides()).register(connection)

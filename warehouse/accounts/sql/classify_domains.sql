@@ -4,11 +4,18 @@
 -- a company's domain from a shared host (an unlisted ISP, a web host's mail) is what its names look like
 -- together: variants of one name (sb_is_variant) at a company, unrelated names at a host.
 create or replace temp table resolver_domain_names as
-select domain_key, name_key, sum(weight) as w
-from resolver_nodes where domain_key is not null and name_key is not null group by all;
+with name_weights as (
+    select name_key, sum(weight) as w from resolver_nodes where name_key is not null group by name_key
+)
+-- is_elsewhere: most mentions of the name are not at this domain (a client a consultant names, a customer
+-- of the ISP whose own domain says who it is)
+select n.domain_key, n.name_key, sum(n.weight) as w, sum(n.weight) < 0.5 * any_value(t.w) as is_elsewhere
+from resolver_nodes n join name_weights t using (name_key)
+where n.domain_key is not null group by n.domain_key, n.name_key;
 
 -- The family is grown from the seed that gathers the most weight: the domain's own label ("socgen",
--- "mueller-gmbh" read as a name) or one of its two most common names.
+-- "mueller-gmbh" read as a name) or one of its two most common names, names with evidence of their own
+-- elsewhere last (at a consultancy most people name the client their feedback is about).
 create or replace temp table resolver_domain_family as
 with seeds as (
     select domain_key, seed, bool_or(is_label) as is_label from (
@@ -17,7 +24,8 @@ with seeds as (
         from (select distinct domain_key from resolver_domain_names)
         union all
         select domain_key, name_key, false from (
-            select domain_key, name_key, row_number() over (partition by domain_key order by w desc, name_key) as r
+            select domain_key, name_key,
+                row_number() over (partition by domain_key order by is_elsewhere, w desc, name_key) as r
             from resolver_domain_names)
         where r <= 2)
     where seed is not null group by all
@@ -35,11 +43,15 @@ select v.domain_key, v.name_key, v.w
 from variants v join best b using (domain_key, seed);
 
 -- A domain whose names are not mostly one family is a shared host: no evidence of a company (DomainEvidence).
+-- Names mostly seen elsewhere say nothing either way (a consultant naming a client), so they are left out
+-- of the share unless they are of the family.
 create or replace temp table resolver_shared_domains as
 select n.domain_key
-from (select domain_key, sum(w) as w from resolver_domain_names group by domain_key) n
-left join (select domain_key, sum(w) as w from resolver_domain_family group by domain_key) f using (domain_key)
-where coalesce(f.w, 0) < $min_family_share * n.w;
+from resolver_domain_names n
+left join resolver_domain_family f using (domain_key, name_key)
+group by n.domain_key
+having coalesce(sum(f.w), 0) = 0
+    or sum(f.w) < $min_family_share * sum(n.w) filter (where f.name_key is not null or not n.is_elsewhere);
 
 delete from resolver_domain_family where domain_key in (select domain_key from resolver_shared_domains);
 

@@ -3,11 +3,18 @@ create or replace temp table resolver_evidence as
 select 'crm_id' as match_method, crm_key as key, 'CRM id ' || sb_crm18(crm_key) as evidence
 from (select distinct crm_key from resolver_nodes where crm_key is not null)
 union all
-select 'domain', domain_key, 'e-mail domain ' || domain_key
-    || case when anchor like 'domain:%' or anchor like 'name:%' then ''
-            else coalesce(' of name "' || via_name || '"', '') || ', seen with ' || sb_anchor_text(anchor) end
-    || case when anchor like 'name:%' then ' of name "' || via_name || '"' else '' end
-from resolver_domain_anchors where anchor is not null
+select 'domain', d.domain_key, 'e-mail domain ' || d.domain_key
+    || case when d.anchor is null then ' (CRM records share it), whose people name "' || d.top_name || '"'
+            when d.anchor like 'domain:%' or d.anchor like 'name:%' then ''
+            else coalesce(' of name "' || d.via_name || '"', '') || ', seen with ' || sb_anchor_text(d.anchor) end
+    || case when d.anchor like 'name:%' then ' of name "' || d.via_name || '"' else '' end
+    || coalesce(', a company domain: its people write ' || f.names, '')
+from resolver_domain_anchors d
+left join (  -- the family's most common spellings, to show what was read as one company's name
+    select domain_key, array_to_string(list_transform(arg_max('"' || name_key || '"', w, 4), lambda x: x), ', ') as names
+    from resolver_domain_family group by domain_key
+) f using (domain_key)
+where d.anchor is not null or d.top_name is not null
 union all
 select method, name_key,
     case method
