@@ -418,3 +418,14 @@ def test_a_crm_record_whose_name_differs_from_the_domains_spelling_is_the_domain
     out = resolve(rows)
     assert len({account for account, _, _ in out.values()}) == 1
     assert out["2"][1] == "domain"
+
+
+def test_a_companys_second_domain_and_its_duplicate_crm_record_are_the_same_account() -> None:
+    rows = [("1", "s", "Globex Corporation", "globex.com", None), ("2", "s", "GLOBEX CORP.", "globex.com", None),
+            ("3", "crm", "Globex Corporation", "globex.com", CRM_A), ("4", "crm", "Globex Corp", "globex.co.uk", CRM_B),
+            ("5", "s", "Globex - UK", "globex.co.uk", None), ("6", "s", None, "globex.co.uk", None),
+            ("7", "s", "ACME", "acme.co.uk", None), ("8", "s", "Acme Corporation (UK)", "acme.co.uk", None),
+            ("9", "crm", "Acme Corporation", "acme.com", "0011t00000AcMeC"), ("10", "s", "Acme Corp", "acme.com", None)]
+    out = resolve(rows)
+    assert len({out[str(i)][0] for i in range(1, 7)}) == 1
+    assert len({out[str(i)][0] for i in range(7, 11)}) == 1 != out["1"][0]

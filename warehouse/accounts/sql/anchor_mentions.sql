@@ -31,8 +31,8 @@ crm_names as (  -- the names each CRM record is seen with, and their initials
     select distinct crm_anchor_key as crm_key, name_key, sb_initials(name_key) as initials
     from resolver_nodes where crm_anchor_key is not null and name_key is not null
 ),
-family_top as (
-    select domain_key, arg_max(name_key, (w, name_key)) as name_key
+family_top as (  -- on a tie, the name the domain itself spells ("acme" at acme.co.uk)
+    select domain_key, arg_max(name_key, (w, is_label_name, name_key)) as name_key
     from resolver_domain_family group by domain_key
 ),
 crm_speaks as (  -- the domain's top CRM record agrees with the domain's own evidence (AnchorShare)

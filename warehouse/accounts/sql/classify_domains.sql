@@ -39,8 +39,9 @@ best as (
     select domain_key, arg_max(seed, (w, is_label, seed)) as seed
     from (select domain_key, seed, is_label, sum(w) as w from variants group by all) group by domain_key
 )
-select v.domain_key, v.name_key, v.w
-from variants v join best b using (domain_key, seed);
+select v.domain_key, v.name_key, v.w, replace(v.name_key, ' ', '') = replace(l.seed, ' ', '') as is_label_name
+from variants v join best b using (domain_key, seed)
+left join (select domain_key, seed from seeds where is_label) l using (domain_key);
 
 -- A domain whose names are not mostly one family is a shared host: no evidence of a company (DomainEvidence).
 -- Names mostly seen elsewhere say nothing either way (a consultant naming a client), so they are left out
@@ -55,13 +56,17 @@ having coalesce(sum(f.w), 0) = 0
 
 delete from resolver_domain_family where domain_key in (select domain_key from resolver_shared_domains);
 
--- Duplicate CRM records of one company: records that live mostly at one company domain, under a name of
--- its family, are one account, anchored on the heaviest of them. A record heading another domain's records
--- is never folded in turn, so no chain of domains joins records.
+-- Duplicate CRM records of one company: records that live mostly at a company's domain, under a name of
+-- its family, are one account, anchored on the heaviest of them. A company's domains with one label and
+-- one most common name ("globex" at globex.com and globex.co.uk) are one company's, so records at either
+-- are duplicates too. A record heading a group is never folded in turn, so no chain joins records.
 create or replace temp table resolver_crm_canonical as
 with crm_domains as (
     select crm_key, domain_key, sum(weight) as w from resolver_nodes
     where crm_key is not null and domain_key is not null group by all
+),
+crm_weights as (
+    select crm_key, sum(w) as w from crm_domains group by crm_key
 ),
 crm_names as (
     select crm_key, arg_max(name_key, (w, name_key)) as name_key
@@ -69,24 +74,26 @@ crm_names as (
           where crm_key is not null and name_key is not null group by all)
     group by crm_key
 ),
-crm_weights as (
-    select crm_key, sum(w) as w from crm_domains group by crm_key
+company as (  -- which company a domain is: its label and its family's most common name
+    select domain_key, sb_domain_label(domain_key) || '|' || arg_max(name_key, (w, is_label_name, name_key)) as company_key
+    from resolver_domain_family group by domain_key
 ),
 members as (
-    select d.domain_key, d.crm_key, d.w
+    select c.company_key, d.crm_key, d.w
     from crm_domains d
     join crm_weights t using (crm_key)
     join crm_names n using (crm_key)
     join resolver_domain_family f on f.domain_key = d.domain_key and f.name_key = n.name_key
+    join company c on c.domain_key = d.domain_key
     where d.w > $crm_home_share * t.w
 ),
 heads as (
-    select domain_key, arg_max(crm_key, (w, crm_key)) as head from members group by domain_key having count(*) > 1
+    select company_key, arg_max(crm_key, (w, crm_key)) as head from members group by company_key having count(*) > 1
 ),
 folded as (
-    select m.crm_key, h.head, m.domain_key from members m join heads h using (domain_key) where m.crm_key <> h.head
+    select m.crm_key, h.head, m.company_key from members m join heads h using (company_key) where m.crm_key <> h.head
 )
-select crm_key, head, domain_key from folded where crm_key not in (select head from heads);
+select crm_key, head, company_key from folded where crm_key not in (select head from heads);
 
 -- Each mention with its domain as evidence (or none, at a shared host) and the CRM record it is anchored on.
 create or replace temp table resolver_nodes as
