@@ -334,7 +334,8 @@ def test_corporate_domains_of_a_free_mail_brand_are_not_free_mail() -> None:
     assert out["2"][0] == out["1"][0] and out["2"][1] == "domain"
 
 
-@pytest.mark.parametrize("placeholder", ["N/A", "n.a.", "none", "Self-employed", "N.A", "Unknown"])
+@pytest.mark.parametrize("placeholder", ["N/A", "n.a.", "none", "Self-employed", "N.A", "Unknown", "Privat", "k. A.",
+                                         "Privé", "Particular", "Privato", "n.v.t.", "Keine Angabe", "Ingen"])
 def test_a_placeholder_for_a_company_is_no_name(placeholder) -> None:
     rows = [("1", "s", placeholder, "unilever.com", None), ("2", "s", "Unilever", "unilever.com", None),
             ("3", "s", placeholder, "roche.com", None), ("4", "s", "Roche", "roche.com", None),
