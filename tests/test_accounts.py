@@ -430,3 +430,13 @@ def test_a_companys_second_domain_and_its_duplicate_crm_record_are_the_same_acco
     out = resolve(rows)
     assert len({out[str(i)][0] for i in range(1, 7)}) == 1
     assert len({out[str(i)][0] for i in range(7, 11)}) == 1 != out["1"][0]
+
+
+def test_a_short_name_of_one_company_does_not_take_another_companys_domain_into_it() -> None:
+    # "Bärwald" is Bärwald & Hofmann's short name at its domain, and the name of Bärwald KG at baerwald.at.
+    rows = [("1", "crm", "Bärwald & Hofmann SE", "baerwald-hofmann.de", CRM_A),
+            ("2", "s", "Bärwald & Hofmann", "baerwald-hofmann.de", None), ("3", "s", "Bärwald", "baerwald-hofmann.de", None),
+            ("4", "crm", "Bärwald", None, CRM_A), ("5", "s", "Bärwald KG", "baerwald.at", None),
+            ("6", "s", "Bärwald", "baerwald.at", None), ("7", "s", None, "baerwald.at", None)]
+    out = resolve(rows)
+    assert out["1"][0] == out["2"][0] == out["3"][0] == out["4"][0] != out["5"][0] == out["6"][0] == out["7"][0]

@@ -14,7 +14,9 @@ select name_key, arg_max(crm_key, (w, crm_key)) as crm_key, max(w) / sum(w) as s
 from votes group by name_key;
 
 -- A domain no CRM id was seen with follows its family's most common name: to that name's CRM record, or it
--- is an account of that name (so a company's second domain and its name-only mentions meet there).
+-- is an account of that name (so a company's second domain and its name-only mentions meet there). A name
+-- that is only a lesser variant at another company's domain is no bridge to a CRM record: "Bärwald" at
+-- baerwald.at may be Bärwald KG as much as the short name of Bärwald & Hofmann SE.
 create or replace temp table resolver_domain_anchors as
 with crm_votes as (
     select domain_key, crm_anchor_key as crm_key, sum(weight) as w from resolver_nodes
@@ -34,6 +36,11 @@ crm_names as (  -- the names each CRM record is seen with, and their initials
 family_top as (  -- on a tie, the name the domain itself spells ("acme" at acme.co.uk)
     select domain_key, arg_max(name_key, (w, is_label_name, name_key)) as name_key
     from resolver_domain_family group by domain_key
+),
+shared_names as (  -- one domain's name, another's lesser variant ("Brandt" at brandt.ch, brandtmaschinenbau.de)
+    select f.name_key from resolver_domain_family f join family_top t using (domain_key)
+    group by f.name_key
+    having count(distinct sb_domain_label(f.domain_key)) > 1 and bool_or(f.name_key <> t.name_key)
 ),
 crm_speaks as (  -- the domain's top CRM record agrees with the domain's own evidence (AnchorShare)
     select c.domain_key
@@ -60,7 +67,8 @@ select d.domain_key,
          when c.crm_key is not null and d.domain_key in (select domain_key from crm_speaks) then 'crm:' || c.crm_key
          when n.name_key is not null then
              case when nc.crm_key is null then 'name:' || n.name_key
-                  when nc.share >= $name_anchor_share then 'crm:' || nc.crm_key
+                  when nc.share >= $name_anchor_share and n.name_key not in (select name_key from shared_names)
+                      then 'crm:' || nc.crm_key
                   else 'domain:' || d.domain_key end
          else 'domain:' || d.domain_key end as anchor,
     case when c.crm_key is null
