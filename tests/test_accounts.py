@@ -440,3 +440,10 @@ def test_a_short_name_of_one_company_does_not_take_another_companys_domain_into_
             ("6", "s", "Bärwald", "baerwald.at", None), ("7", "s", None, "baerwald.at", None)]
     out = resolve(rows)
     assert out["1"][0] == out["2"][0] == out["3"][0] == out["4"][0] != out["5"][0] == out["6"][0] == out["7"][0]
+
+
+def test_a_contracted_leading_word_at_the_company_domain_is_the_company() -> None:
+    rows = [("1", "s", "Société Générale", "socgen.com", None), ("2", "s", "Sté Générale", "socgen.com", None),
+            ("3", "s", "Société Générale", "socgen.com", None)]
+    out = resolve(rows)
+    assert out["1"][0] == out["2"][0] and out["2"][1] == "domain"

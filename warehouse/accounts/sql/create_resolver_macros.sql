@@ -42,8 +42,15 @@ create or replace temp macro sb_abbreviation_pattern(name_key) as
         '(' || left(t, 1) || array_to_string(list_transform(range(2, length(t) + 1), lambda j: '(' || substr(t, j, 1)), '')
         || repeat(')?', length(t) - 1) || ')' || case when i > 1 then '?' else '' end), '') || '$';
 
+-- A word shortened by leaving letters out, first and last kept: "ste" of "societe", "mgmt" of "management".
+create or replace temp macro sb_is_contraction(short, word) as
+    case when length(short) >= 3 and length(short) < length(word)
+              and left(short, 1) = left(word, 1) and right(short, 1) = right(word, 1)
+         then regexp_full_match(word, array_to_string(string_split(short, ''), '.*')) else false end;
+
 -- Whether two name keys read as one company's name to a person who sees them at one e-mail domain: the
--- same key; a distinctive word in common (or one a typo away) that leads one of the names, since a word
+-- same key; a distinctive word in common (or one a typo away, or the leading words one a contraction of the
+-- other) that leads one of the names, since a word
 -- further in says what a company does ("Nordic Steel" and "Baltic Steel" at one ISP are two companies);
 -- one the initials or an abbreviation of the other.
 create or replace temp macro sb_is_variant(a, b, generic_words, max_edits) as
@@ -51,7 +58,8 @@ create or replace temp macro sb_is_variant(a, b, generic_words, max_edits) as
     or coalesce(list_bool_or(list_transform(sb_name_tokens(a, generic_words), lambda x, i:
            list_bool_or(list_transform(sb_name_tokens(b, generic_words), lambda y, j:
                (i = 1 or j = 1)
-               and (x = y or (length(x) >= 4 and length(y) >= 4 and damerau_levenshtein(x, y) <= max_edits)))))),
+               and (x = y or (length(x) >= 4 and length(y) >= 4 and damerau_levenshtein(x, y) <= max_edits)
+                    or (i = 1 and j = 1 and (sb_is_contraction(x, y) or sb_is_contraction(y, x)))))))),
                 false)
     or (length(replace(a, ' ', '')) >= 2 and replace(a, ' ', '') = sb_initials(b))
     or (length(replace(b, ' ', '')) >= 2 and replace(b, ' ', '') = sb_initials(a))
