@@ -35,7 +35,7 @@ from warehouse.accounts.settings import ResolverSettings
 from warehouse.db import run_sql
 
 __all__ = ["resolve_mentions", "resolve_mentions_in_place", "describe_evidence", "free_email_domains",
-           "free_email_providers", "generic_name_words", "placeholder_names", "legal_suffix_pattern", "register_free_domains"]
+           "free_email_providers", "generic_name_words", "department_words", "placeholder_names", "legal_suffix_pattern", "register_free_domains"]
 
 _STAGES = ("normalise_mentions", "classify_domains", "anchor_mentions", "match_fuzzy_names", "label_mentions")
 
@@ -67,6 +67,12 @@ def legal_suffix_pattern() -> str:
 def generic_name_words() -> tuple[str, ...]:
     """Words that say what kind of organisation, not which one (Group, Holdings, EMEA): cleaned like names."""
     return tuple(_data_lines("generic_name_words.txt"))
+
+
+@cache
+def department_words() -> tuple[str, ...]:
+    """Words naming a part of a company (Finance, Einkauf, Dept): a name of only these is no name."""
+    return tuple(_data_lines("department_words.txt"))
 
 
 @cache
@@ -137,9 +143,10 @@ def resolve_mentions_in_place(connection: duckdb.DuckDBPyConnection, mentions_sq
     _register_previous(connection, previous_sql)
     params = _parameters(settings)
     # Compared with name keys, so folded as they are ("group" is "grop" there).
+    fold = "select list(distinct sb_fold_digraphs(w)) from unnest($w::varchar[]) t(w)"
+    params["department_words"] = connection.execute(fold, {"w": list(department_words())}).fetchone()[0]
     params["generic_words"] = connection.execute(
-        "select list(distinct sb_fold_digraphs(w)) from unnest($w::varchar[]) t(w)", {"w": list(generic_name_words())}
-    ).fetchone()[0]
+        fold, {"w": list(generic_name_words()) + list(department_words())}).fetchone()[0]
     for stage in _STAGES:
         run_sql(connection, f"accounts/sql/{stage}.sql", params)
     (overrides or Overrides()).register(connection)

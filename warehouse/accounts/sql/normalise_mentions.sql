@@ -1,8 +1,8 @@
 -- Stage "normalise": one row per mention (temp table resolver_input) with its comparison keys
 -- (sb_clean_name, sb_name_key: see create_resolver_macros.sql).
 -- Each distinct spelling and CRM id is normalised once (the text functions cost more than the joins).
--- A placeholder ("N/A", "none", "self-employed") is no name, nor is a name of only generic words ("Finance
--- Dept", "Einkauf", "Customer Service": a department): as names they would gather unrelated people.
+-- A placeholder ("N/A", "none", "self-employed") is no name, nor is a department ("Finance Dept", "Einkauf",
+-- "Customer Service": department_words.txt): as names they would gather unrelated people.
 create or replace temp table resolver_spellings as
 select * from (
     select account_name, cleaned, sb_name_key(cleaned, $legal_forms) as name_key
@@ -10,7 +10,7 @@ select * from (
           from (select distinct account_name from resolver_input where account_name is not null)
           where regexp_replace(lower(strip_accents(account_name)), '[^a-z0-9]', '', 'g')
                 not in (select name from resolver_placeholder_names)))
-where len(sb_name_tokens(name_key, $generic_words)) > 0;
+where len(list_filter(string_split(name_key, ' '), lambda t: not list_contains($department_words, t))) > 0;
 
 create or replace temp table resolver_crm_ids as
 select crm_id, sb_crm_key(nullif(trim(crm_id), '')) as crm_key
