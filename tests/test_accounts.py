@@ -376,6 +376,8 @@ def test_the_display_name_is_the_accounts_own_name_before_one_that_joined_it() -
     ("morgan.co.uk", ["Morgan", "Morgan Group", "Morgan Grp", "Morran Grp", "Morgan Grp"]),   # generic words, a typo
     ("globex.com", ["Globex Corp (EMEA)", "Globex Corporation", "Globex - UK", "Globex Corporation"]),  # regions
     ("ibm.com", ["IBM", "International Business Machines", "IBM Deutschland", "I.B.M."]),
+    ("toyota-tsusho.com", ["Toyota Tsusho Corporation", "TTC", "Toyota Tsusho"]),               # initials with legal form
+    ("falcon-holdings.com", ["Falcon Holdings", "FalHol"]),                                    # abbreviation of it
 ])
 def test_every_spelling_written_from_a_company_domain_is_one_account(domain, spellings) -> None:
     rows = [(str(i), "s", name, domain, None) for i, name in enumerate(spellings)]

@@ -9,7 +9,10 @@ with name_weights as (
 )
 -- is_elsewhere: most mentions of the name are not at this domain (a client a consultant names, a customer
 -- of the ISP whose own domain says who it is)
-select n.domain_key, n.name_key, sum(n.weight) as w, sum(n.weight) < 0.5 * any_value(t.w) as is_elsewhere
+-- full_name: the most common spelling with its legal form, whose initials and abbreviations people also use
+-- ("TTC" of Toyota Tsusho Corporation, "FalHol" of Falcon Holdings)
+select n.domain_key, n.name_key, sum(n.weight) as w, sum(n.weight) < 0.5 * any_value(t.w) as is_elsewhere,
+    sb_fold_digraphs(arg_max(n.cleaned, n.weight)) as full_name
 from resolver_nodes n join name_weights t using (name_key)
 where n.domain_key is not null group by n.domain_key, n.name_key;
 
@@ -18,22 +21,23 @@ where n.domain_key is not null group by n.domain_key, n.name_key;
 -- elsewhere last (at a consultancy most people name the client their feedback is about).
 create or replace temp table resolver_domain_family as
 with seeds as (
-    select domain_key, seed, bool_or(is_label) as is_label from (
-        select domain_key, sb_name_key(sb_clean_name(replace(sb_domain_label(domain_key), '-', ' ')), $legal_forms)
-            as seed, true as is_label
-        from (select distinct domain_key from resolver_domain_names)
+    select domain_key, seed, bool_or(is_label) as is_label, any_value(seed_full) as seed_full from (
+        select domain_key, sb_name_key(label, $legal_forms) as seed, true as is_label, sb_fold_digraphs(label) as seed_full
+        from (select domain_key, sb_clean_name(replace(sb_domain_label(domain_key), '-', ' ')) as label
+              from (select distinct domain_key from resolver_domain_names))
         union all
-        select domain_key, name_key, false from (
-            select domain_key, name_key,
+        select domain_key, name_key, false, full_name from (
+            select domain_key, name_key, full_name,
                 row_number() over (partition by domain_key order by is_elsewhere, w desc, name_key) as r
             from resolver_domain_names)
         where r <= 2)
-    where seed is not null group by all
+    where seed is not null group by domain_key, seed
 ),
 variants as (
     select s.domain_key, s.seed, s.is_label, n.name_key, n.w
     from seeds s join resolver_domain_names n using (domain_key)
     where sb_is_variant(s.seed, n.name_key, $generic_words, $max_edits)
+       or sb_is_abbreviation(n.full_name, s.seed_full) or sb_is_abbreviation(s.seed_full, n.full_name)
 ),
 best as (
     select domain_key, arg_max(seed, (w, is_label, seed)) as seed

@@ -48,6 +48,11 @@ create or replace temp macro sb_is_contraction(short, word) as
               and left(short, 1) = left(word, 1) and right(short, 1) = right(word, 1)
          then regexp_full_match(word, array_to_string(string_split(short, ''), '.*')) else false end;
 
+-- Whether a name is the initials or an abbreviation of another: "ibm", "socgen", "falhol" (Falcon Holdings).
+create or replace temp macro sb_is_abbreviation(short, name) as
+    (length(replace(short, ' ', '')) >= 2 and replace(short, ' ', '') = sb_initials(name))
+    or (length(replace(short, ' ', '')) >= 3 and regexp_full_match(replace(short, ' ', ''), sb_abbreviation_pattern(name)));
+
 -- Whether two name keys read as one company's name to a person who sees them at one e-mail domain: the
 -- same key; a distinctive word in common (or one a typo away, or the leading words one a contraction of the
 -- other) that leads one of the names, since a word
@@ -61,10 +66,7 @@ create or replace temp macro sb_is_variant(a, b, generic_words, max_edits) as
                and (x = y or (length(x) >= 4 and length(y) >= 4 and damerau_levenshtein(x, y) <= max_edits)
                     or (i = 1 and j = 1 and (sb_is_contraction(x, y) or sb_is_contraction(y, x)))))))),
                 false)
-    or (length(replace(a, ' ', '')) >= 2 and replace(a, ' ', '') = sb_initials(b))
-    or (length(replace(b, ' ', '')) >= 2 and replace(b, ' ', '') = sb_initials(a))
-    or (length(replace(a, ' ', '')) >= 3 and regexp_full_match(replace(a, ' ', ''), sb_abbreviation_pattern(b)))
-    or (length(replace(b, ' ', '')) >= 3 and regexp_full_match(replace(b, ' ', ''), sb_abbreviation_pattern(a)));
+    or sb_is_abbreviation(a, b) or sb_is_abbreviation(b, a);
 
 -- The label a company chose for its domain: "acme" of mail.acme.co.uk, "mueller-gmbh" of mueller-gmbh.de.
 create or replace temp macro sb_domain_label(domain) as
