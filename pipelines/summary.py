@@ -31,7 +31,7 @@ def print_summary(home: Home, example_query: str) -> None:
         pipeline.sql(_PER_SOURCE).show()
         spellings, mentions, accounts, unattributed = pipeline.sql(_MENTIONS_AND_ACCOUNTS).fetchall()[0]
         click.echo(f"Accounts: {spellings:,} spellings of customer names in {mentions:,} distinct mentions "
-                   f"resolved to {accounts:,} accounts; {unattributed:,} responses unattributed "
+                   f"resolved to {accounts:,} accounts; {unattributed:,} response(s) unattributed "
                    "(no name, company domain or CRM id: account_id is null)")
         click.echo("\nRejected rows by rule (details in quarantine.rejects of pipeline.duckdb):")
         pipeline.sql(_REJECTS_BY_RULE).show()

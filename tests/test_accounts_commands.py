@@ -47,7 +47,7 @@ def loaded_home(tmp_path_factory: pytest.TempPathFactory) -> Home:
                                                                     encoding="utf-8")
     result = silobridge("run", "--home", str(home.root))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "1 responses unattributed" in result.stdout  # ZD-27: a private address and no name
+    assert "1 response(s) unattributed" in result.stdout  # ZD-27: a private address and no name
     return home
 
 

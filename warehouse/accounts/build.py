@@ -29,7 +29,7 @@ class AccountsBuilt:
     n_unattributed: int
 
     def __str__(self) -> str:
-        return (f"{self.n_accounts:,} accounts, {self.n_unattributed:,} responses unattributed "
+        return (f"{self.n_accounts:,} accounts, {self.n_unattributed:,} response(s) unattributed "
                 "(no name, company domain or CRM id)")
 
 
