@@ -2,7 +2,7 @@
 
     python benchmarks/compare.py --rows 1000000 --repeat 3
 
-Generates the three seed silos' sample exports once (``pipelines.sample_silos``, not timed; reused from
+Generates the three seed silos' sample exports once (``samples``, not timed; reused from
 ``--data`` when they are already there), then runs each tool as its own process, timed from outside:
 
 * ``floor``      — DuckDB alone, one SQL statement per source (``benchmarks/peers/floor.py``);
@@ -125,7 +125,7 @@ def ensure_data(data: Path, rows: int, seed: int) -> dict:
         if summary["rows"] == rows and summary["seed"] == seed:
             return summary
     shutil.rmtree(data / "landing", ignore_errors=True)
-    from pipelines.sample_silos import generate_silos
+    from samples import generate_silos
 
     started = time.perf_counter()
     generated = generate_silos(data / "landing", rows=rows, seed=seed)

@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.sample_silos import generate_silos
+from samples import generate_silos
 from run_pipeline import timed_run  # benchmarks/ is the script's folder, so first on sys.path
 
 

@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from pipelines.sample_silos import generate_silos
+from samples import generate_silos
 
 
 def timed_run(home: Path) -> tuple[float, int, str]:

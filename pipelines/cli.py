@@ -95,7 +95,7 @@ def run(home: str | None, full_refresh: bool) -> None:
 @click.option("--seed", default=7, show_default=True, help="Seed of the sample-data generator.")
 def demo(home: str | None, rows: int, seed: int) -> None:
     """Generate sample exports of the three seed silos into the home, run the pipeline, show a summary."""
-    from pipelines.sample_silos import generate_silos
+    from samples import generate_silos
 
     home_dir = _home(home).create()
     own_specs = sorted(home_dir.sources.glob("*.y*ml"))

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.sample_silos import generate_silos
+from samples import generate_silos
 from warehouse.home import Home
 
 from conftest import silobridge, write_seed_landing

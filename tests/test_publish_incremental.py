@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.sample_silos import generate_silos
+from samples import generate_silos
 from warehouse.db import pipeline_connection
 from warehouse.home import Home
 from warehouse.publish import publish

@@ -16,7 +16,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
-from pipelines.sample_silos import SampleSummary, generate_silos
+from samples import SampleSummary, generate_silos
 
 ROWS = 5000
 

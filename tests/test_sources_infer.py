@@ -144,7 +144,7 @@ def test_every_sample_is_covered():
 @pytest.fixture(scope="module")
 def seed_cases(tmp_path_factory: pytest.TempPathFactory) -> list[Case]:
     """One export per built-in spec, from the demo's generator (the seed silos)."""
-    from pipelines.sample_silos import generate_silos
+    from samples import generate_silos
 
     landing = tmp_path_factory.mktemp("seed") / "landing"
     generate_silos(landing, rows=2_000, seed=7)
