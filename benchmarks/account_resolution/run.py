@@ -48,6 +48,8 @@ from score import PairScores, score_relation  # noqa: E402
 
 INPUT_COLUMNS = ["mention_id", "source", "account_name", "email", "crm_account_id"]
 TARGETS = {"precision": 0.999, "recall": 0.995, "seconds_per_million": 30.0}
+# Issue 16's targets on data the resolver was not tuned for (the b2b generator and the labelled cases).
+HELD_OUT_TARGETS = {"precision": 0.995, "recall": 0.98}
 
 # --------------------------------------------------------------------------------------------------
 # The timed part, in its own process so that its peak RSS is the resolver's, not the generator's.
@@ -85,7 +87,7 @@ def labelled_table(csv_path: Path):
                case when email is null then 'none' else split_part(lower(email), '@', 2) end as email_kind,
                case when crm_account_id is null then 'none' else 'id' || length(crm_account_id) end as crm_form,
                true_account as canonical_name
-        from read_csv('{csv_path}', all_varchar = true, header = true)""").arrow()
+        from read_csv('{csv_path}', all_varchar = true, header = true)""").to_arrow_table()
 
 
 def generate_files(generator: str, n_mentions: int, seed: int, out_dir: Path) -> None:
@@ -279,9 +281,10 @@ def main(argv: list[str] | None = None) -> dict:
               f"correct {scores.true_positive_pairs:,}  false merges {scores.false_merge_pairs:,}  "
               f"missed {scores.missed_pairs:,}")
         ok = lambda good: "meets target" if good else "BELOW target"  # noqa: E731
-        print(f"  precision {scores.precision:.6f}  (target ≥ {TARGETS['precision']}: "
-              f"{ok(scores.precision >= TARGETS['precision'])})")
-        print(f"  recall    {scores.recall:.6f}  (target ≥ {TARGETS['recall']}: {ok(scores.recall >= TARGETS['recall'])})")
+        targets = TARGETS if source == "default" else HELD_OUT_TARGETS
+        print(f"  precision {scores.precision:.6f}  (target ≥ {targets['precision']}: "
+              f"{ok(scores.precision >= targets['precision'])})")
+        print(f"  recall    {scores.recall:.6f}  (target ≥ {targets['recall']}: {ok(scores.recall >= targets['recall'])})")
         print(f"  F1        {scores.f1:.6f}")
         print(f"  mentions with evidence that got no account: {evidence['with_evidence_no_account']:,} of "
               f"{evidence['with_evidence']:,} ({evidence['no_account_share']:.4%}; issue 16 requires none)")
