@@ -421,6 +421,13 @@ def spell(account: Account, variant: str, rng: random.Random, taken: set[str], w
     return canonical
 
 
+def spelled(account: Account, variant: str, rng: random.Random, taken: set[str],
+            weak_allowed: bool) -> tuple[str, str]:
+    """The name and the variant it really is: a variant that does not apply to this name falls back to canonical."""
+    name = spell(account, variant, rng, taken, weak_allowed)
+    return name, ("canonical" if name == account.canonical else variant)
+
+
 def email_local(lang: str, rng: random.Random, personal: bool) -> str:
     first, last = ascii_fold(rng.choice(FIRST[lang])).lower(), ascii_fold(rng.choice(LAST[lang])).lower().replace(" ", "")
     if personal:
@@ -482,7 +489,7 @@ def mention_of(account: Account, source: str, rng: random.Random, taken: set[str
     name, variant = None, "blank"
     if rng.random() >= BLANK_NAME_RATE[source] or not (own_domain or crm_id):
         variant = draw_variant(rng, weak_allowed=own_domain or crm_id is not None)
-        name = spell(account, variant, rng, taken, weak_allowed=own_domain or crm_id is not None)
+        name, variant = spelled(account, variant, rng, taken, weak_allowed=own_domain or crm_id is not None)
     return Mention(source, name, email, crm_id, account.account_id, variant, email_kind, form, account.canonical)
 
 
@@ -496,7 +503,7 @@ def consultant_mention(firm: Account, client: Account, source: str, rng: random.
     name, variant = None, "blank"
     if crm_id is None or rng.random() < 0.6:
         variant = draw_variant(rng, weak_allowed=False)
-        name = spell(client, variant, rng, taken, weak_allowed=False)
+        name, variant = spelled(client, variant, rng, taken, weak_allowed=False)
     return Mention(source, name, email, crm_id, client.account_id, f"client:{variant}", "consultancy", form,
                    client.canonical)
 
