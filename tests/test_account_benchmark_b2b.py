@@ -68,6 +68,16 @@ def test_weak_spellings_appear_only_beside_the_domain_or_crm_id(mentions) -> Non
         assert counts.get(variant, 0) > 0, variant
 
 
+def test_a_name_written_without_domain_or_crm_id_belongs_to_one_account(mentions) -> None:
+    # Labels a person could give: a bare name (free-mail, no e-mail, shared host) never names two accounts.
+    ambiguous = mentions.execute("""
+        select lower(regexp_replace(account_name, '[^A-Za-z0-9]', '', 'g')) as key from g
+        where account_name is not null and crm_account_id is null and true_account is not null
+          and email_kind not in ('corporate', 'second_domain')
+        group by all having count(distinct true_account) > 1""").fetchall()
+    assert ambiguous == []
+
+
 def test_a_corporate_domain_names_one_account_and_a_shared_host_many(mentions) -> None:
     per_domain = mentions.execute("""
         select email_kind, domain, count(distinct true_account) as accounts from g

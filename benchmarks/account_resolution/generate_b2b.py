@@ -409,7 +409,9 @@ def spell(account: Account, variant: str, rng: random.Random, taken: set[str], w
         return styled
     if variant == "transliterated" and ascii_fold(canonical) != canonical:
         return canonical.translate(TRANSLIT) if rng.random() < 0.6 else ascii_fold(canonical)
-    if variant == "generic_word":
+    # A one-word name plus "Group" is also how another company's staff shorten theirs ("Morgan Grp"), so a
+    # one-word name gets a generic word only where the domain or CRM id says whose it is.
+    if variant == "generic_word" and (len(account.words) > 1 or weak_allowed):
         word = rng.choice(GENERIC_WORDS)
         # "Morgan Grp" drops the business word too, so only beside the domain or CRM id.
         short = weak_allowed and len(account.words) > 1 and rng.random() < 0.5
