@@ -51,7 +51,9 @@ case and stray punctuation; transliterated ("Mueller", "Touyou"); a generic word
 ("(EMEA)", "- UK"); one typo (deletion, substitution, doubled or swapped letters; never landing on another
 account's name); and the *weak* forms a person can only place with the domain or CRM id: the first word
 alone ("Morgan"), an abbreviation ("SocGen"), initials ("CHF"), or a department name ("Finance dept",
-"Einkauf"). Weak forms are only written on mentions that carry their account's corporate domain or CRM id.
+"Einkauf"). Weak forms are only written on mentions that carry their account's corporate domain or CRM id, so a name
+written without either always belongs to one account; a short form at a domain ("Mercier" at
+mercier-distribution.fr) may still equal a one-word company's own name ("Mercier SAS" written "Mercier").
 
 E-mail: the account's domain (72%), its second domain (8% when it has one), personal free-mail (14%:
 gmail, outlook, hotmail.*, yahoo.*, gmx.de, web.de, orange.fr, free.fr, libero.it, btinternet.com,
