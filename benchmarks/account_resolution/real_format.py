@@ -79,19 +79,6 @@ comment: Q2_TEXT
 scores:
   - {column: Q1, metric: likelihood_to_reconsider, scale: [0, 10]}
 """,
-    "sales_typeform": """
-name: sales_typeform
-department: sales
-survey: Lost business (Typeform)
-format: typeform_csv
-path: landing/typeform_sales/*.csv
-id: "#"
-responded_at: Submit Date (UTC)
-account: {email: email, name: company, crm_id: account_id}
-comment: What made you choose another vendor?
-scores:
-  - {column: "How likely are you to reconsider us?", metric: likelihood_to_reconsider, scale: [0, 10]}
-""",
     "service_zendesk": """
 name: service_zendesk
 department: service
@@ -132,20 +119,29 @@ comment: Which feature should we build next?
 scores:
   - {column: "How likely are you to recommend us to a friend or colleague?", metric: nps, scale: [0, 10]}
 """,
-    "product_typeform": """
-name: product_typeform
-department: product
-survey: Feature planning (Typeform)
+}
+# Two departments download the same Typeform layout: the hidden fields carry the account.
+TYPEFORM_SPEC = """
+name: {name}
+department: {department}
+survey: {survey} (Typeform)
 format: typeform_csv
-path: landing/typeform_product/*.csv
+path: landing/typeform_{department}/*.csv
 id: "#"
 responded_at: Submit Date (UTC)
-account: {email: email, name: company, crm_id: account_id}
-comment: Which feature should we build next?
+account: {{email: email, name: company, crm_id: account_id}}
+comment: {comment}
 scores:
-  - {column: "How likely are you to recommend us to a friend or colleague?", metric: nps, scale: [0, 10]}
-""",
+  - {{column: "{question}", metric: {metric}, scale: [0, 10]}}
+"""
+TYPEFORM_SURVEYS = {
+    "sales_typeform": dict(department="sales", survey="Lost business", comment="What made you choose another vendor?",
+                           question="How likely are you to reconsider us?", metric="likelihood_to_reconsider"),
+    "product_typeform": dict(department="product", survey="Feature planning",
+                             comment="Which feature should we build next?",
+                             question="How likely are you to recommend us to a friend or colleague?", metric="nps"),
 }
+SPECS |= {name: TYPEFORM_SPEC.format(name=name, **survey) for name, survey in TYPEFORM_SURVEYS.items()}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -253,7 +249,8 @@ def qualtrics_csv(items: list[tuple[int, dict]]) -> tuple[str, list[str]]:
     return "\ufeff" + csv_text(rows), ids
 
 
-def typeform_csv(items: list[tuple[int, dict]], question: str, comment: str) -> tuple[str, list[str]]:
+def typeform_csv(items: list[tuple[int, dict]], survey: dict) -> tuple[str, list[str]]:
+    question, comment = survey["question"], survey["comment"]
     header = ["#", question, comment, "account_id", "company", "email", "Response Type", "Start Date (UTC)",
               "Stage Date (UTC)", "Submit Date (UTC)", "Network ID", "Tags"]
     rows, ids = [header], []
@@ -353,12 +350,11 @@ def write_exports(mentions: list[dict], home: Path) -> pa.Table:
         "crm_cases": lambda items: ("salesforce", "case_satisfaction.csv", *salesforce_report(items)),
         "sales_qualtrics": lambda items: ("qualtrics", "lost_business.csv", *qualtrics_csv(items)),
         "sales_typeform": lambda items: ("typeform_sales", "lost_business.csv", *typeform_csv(
-            items, "How likely are you to reconsider us?", "What made you choose another vendor?")),
+            items, TYPEFORM_SURVEYS["sales_typeform"])),
         "service_surveymonkey": lambda items: ("surveymonkey", "support_followup.csv", *surveymonkey_csv(items)),
         "product_google_forms": lambda items: ("google_forms", "feature_planning.csv", *google_forms_csv(items)),
         "product_typeform": lambda items: ("typeform_product", "feature_planning.csv", *typeform_csv(
-            items, "How likely are you to recommend us to a friend or colleague?",
-            "Which feature should we build next?")),
+            items, TYPEFORM_SURVEYS["product_typeform"])),
     }
     for tool, items in by_tool.items():
         if not items:
