@@ -18,13 +18,14 @@ survey forms: left blank by 30% of product_planning, 15% of service_followup and
 respondents, but only where the e-mail's corporate domain or a CRM id still identifies the company. Sales
 enters a CRM id on 35% of its mentions (when the account has a record), service on 10%.
 
-Measured at 195,000 mentions, seed 7: sources 31/36/26/7.5%; blank names 5.5/13/25/0%; e-mail at the account's own domain 77%, its second domain 0.9%, free-mail
-15%, none 6%, a consultancy's domain 0.9%, a shared host 0.8%; 13,900 accounts mentioned; of the account
-pool, 80% corporate, 10% look-alikes, 4% subsidiaries, 7% on shared hosts, 14% with two domains, 35% with
-a CRM record (536 with a duplicate record, 24% of records named differently from the domain's spelling).
+Measured at 195,000 mentions, seed 7: sources 31/36/26/7.5%; blank names 5.5/13/25/0%; e-mail at the account's
+own domain 77%, its second domain 0.9%, free-mail 15%, none 6%, a consultancy's domain 0.9%, a shared host
+0.8%; 13,900 accounts mentioned; of the account pool, 80% corporate, 10% look-alikes, 4% subsidiaries, 7% on
+shared hosts, 14% with two domains, 35% with a CRM record (536 with a duplicate record, 24% of records named
+differently from the domain's spelling).
 
-Accounts (a pool of one per 12 mentions, Zipf-like sizes: a few accounts with thousands of mentions at 195k,
-a long tail with 1-3) are companies in English, German, French, Spanish, Italian, Dutch, Nordic and
+Accounts (a pool of one per 12 mentions, Zipf-like sizes: a few accounts with thousands of mentions at
+195k, a long tail with 1-3) are companies in English, German, French, Spanish, Italian, Dutch, Nordic and
 romanised Japanese with their legal forms, drawn from this module's own vocabulary:
 
 * ``corporate`` (most): one corporate domain derived from the name in one of the ways real companies pick
@@ -33,7 +34,8 @@ romanised Japanese with their legal forms, drawn from this module's own vocabula
   their own (``.co.uk``/``.de``/``-group.com``: same account).
 * ``shared_host`` (small companies in the tail): mail at a hosting provider or ISP of their country
   whose domain many unrelated small companies use (secureserver.net, strato.de, ionos.de, 1und1.de,
-  ovh.net, aruba.it, virginmedia.com, btconnect.com). Each is a different account; only its name (or CRM id) identifies it.
+  ovh.net, aruba.it, virginmedia.com, btconnect.com). Each is a different account; only its name (or CRM
+  id) identifies it.
 * ``subsidiary``: a big company's subsidiary with its own name and domain ("Hansa Medical" at
   hansa-medical.com beside "Hansa AG" at hansa.de), a separate account as a CRM that keeps them apart has it.
 * ``lookalike``: a different company reusing another account's distinctive word with another business
@@ -51,8 +53,8 @@ case and stray punctuation; transliterated ("Mueller", "Touyou"); a generic word
 ("(EMEA)", "- UK"); one typo (deletion, substitution, doubled or swapped letters; never landing on another
 account's name); and the *weak* forms a person can only place with the domain or CRM id: the first word
 alone ("Morgan"), an abbreviation ("SocGen"), initials ("CHF"), or a department name ("Finance dept",
-"Einkauf"). Weak forms are only written on mentions that carry their account's corporate domain or CRM id, so a name
-written without either always belongs to one account; a short form at a domain ("Mercier" at
+"Einkauf"). Weak forms are only written on mentions that carry their account's corporate domain or CRM
+id, so a name written without either always belongs to one account; a short form at a domain ("Mercier" at
 mercier-distribution.fr) may still equal a one-word company's own name ("Mercier SAS" written "Mercier").
 
 E-mail: the account's domain (72%), its second domain (8% when it has one), personal free-mail (14%:
