@@ -10,6 +10,11 @@ Pairs are counted from group sizes, never enumerated (a million mentions have ~5
 
 A mention with no predicted account (null) is a cluster of its own.
 
+A mention whose true account is null is *unattributable* (no name, no corporate domain, no CRM id): it is a
+true account of its own, so it adds no true pair, and every predicted pair that puts it with another
+mention is a false merge. It must therefore get no account, or an account of its own; either way it
+costs nothing, and pooling the unattributable mentions into one "unknown" account costs precision.
+
     python benchmarks/account_resolution/score.py labelled.parquet predicted.parquet
 
 (``labelled`` has ``mention_id, true_account``; ``predicted`` has ``mention_id, account_id``.)
@@ -59,7 +64,8 @@ class PairScores:
 
 _SCORE = """
 with m as (
-    select coalesce(predicted::varchar, '\x00singleton:' || mention_id::varchar) as predicted, truth
+    select coalesce(predicted::varchar, '\x00singleton:' || mention_id::varchar) as predicted,
+           coalesce(truth::varchar, '\x00unattributable:' || mention_id::varchar) as truth
     from ({relation})
 ),
 cells as (select predicted, truth, count(*)::hugeint as n from m group by all),
