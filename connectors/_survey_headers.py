@@ -60,7 +60,7 @@ class Grid:
 def read_csv_grid(path: Path, source_file: str, encoding: str | None, expected: str) -> Grid:
     """Parse a delimited export with Arrow, every row (header rows too) as a text record."""
     head = read_head(path, source_file)
-    encoding = sniff_encoding(head, encoding)
+    encoding = sniff_encoding(head, encoding, path)
     reject_binary(head, source_file, expected, encoding)
     source = complete_last_line(path, head, encoding)
     parse = dict(delimiter=",", quote_char='"', newlines_in_values=True)

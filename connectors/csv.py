@@ -30,7 +30,7 @@ __all__ = ["read", "read_source", "read_head", "complete_last_line", "explain_er
 
 def read(path: Path, source_file: str, encoding: str | None, options: dict[str, Any]) -> FileRead:
     head = read_head(path, source_file)
-    encoding = sniff_encoding(head, encoding)
+    encoding = sniff_encoding(head, encoding, path)
     reject_binary(head, source_file, "delimited text (CSV)", encoding)
     return read_source(complete_last_line(path, head, encoding), path, source_file, encoding, options)
 

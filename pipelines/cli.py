@@ -208,6 +208,9 @@ def sources_infer(home: str | None, file: str, fmt: str, name: str | None, encod
     except (ConnectorError, InferenceError) as error:
         click.echo(f"error: cannot infer a spec from {file}: {error}", err=True)
         sys.exit(2)
+    except Exception as error:  # noqa: BLE001 - a proposal is advice: whatever broke, say so in one line
+        click.echo(f"error: cannot infer a spec from {file}: {type(error).__name__}: {error}", err=True)
+        sys.exit(2)
     existing = _home(home).sources / f"{inferred.spec.name}.yaml"
     if existing.exists() and Path(output or "").resolve() != existing.resolve():
         click.echo(f"note: {existing} already declares a source of this name; choose another --name", err=True)

@@ -14,6 +14,7 @@ True
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,9 @@ class Timestamp(_Strict):
     column: str
     timezone: str = "UTC"  # zone of values that carry no offset of their own
     format: str | list[str] | None = None  # strptime format(s), e.g. "%m/%d/%Y"
+    # Times before this are misread, not old: a two-digit year read as "%Y" (8/25/22 as the year 22), a
+    # spreadsheet's zero date (1899-12-30). Rows before it are rejected as responded_at_implausible.
+    earliest: dt.date = dt.date(1990, 1, 1)
 
     @property
     def formats(self) -> list[str]:
@@ -88,13 +92,17 @@ class Topic(_Strict):
 
 
 class Score(_Strict):
-    """One score column, its metric and scale. ``values`` maps choice text to numbers."""
+    """One score column, its metric and scale. ``values`` maps choice text to numbers, ``no_score`` lists the
+    answers that carry none (``[-1, "N/A"]``)."""
 
     column: str
     metric: str
     scale: tuple[float, float]
     higher_is_better: bool = True
     values: dict[str, float] | None = None
+    # Answers that mean "no score" (Qualtrics codes "N/A" / "no basis for evaluation" as -1): the response
+    # loads without this metric instead of being rejected as off the scale.
+    no_score: list[float | str] = Field(default_factory=list)
 
     @field_validator("metric")
     @classmethod

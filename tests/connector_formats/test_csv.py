@@ -268,6 +268,27 @@ def test_a_byte_order_mark_wins_over_the_declared_encoding(tmp_path, declared):
     assert got.column("Account Name") == ["Müller Maschinenbau GmbH"]
 
 
+@pytest.mark.parametrize("declared", ["cp1252", "latin-1"])
+def test_a_utf8_file_without_byte_order_mark_is_read_as_utf8_whatever_the_spec_declares(tmp_path, declared):
+    # The spec was written for the CRM's cp1252 exports; this month's file is a Google Sheets download
+    # (File > Download > CSV): UTF-8, no byte-order mark, CRLF line ends.
+    path = tmp_path / "export.csv"
+    path.write_bytes("Case Number,Account Name,Comment\r\n00001026,Müller Maschinenbau GmbH,très bien – merci\r\n"
+                     .encode("utf-8"))
+
+    got = read_all("csv", path, encoding=declared)
+
+    assert got.column("Account Name") == ["Müller Maschinenbau GmbH"]
+    assert got.column("Comment") == ["très bien – merci"]
+
+
+def test_a_file_that_is_not_utf8_is_still_read_in_the_declared_encoding():
+    got = read_all("csv", SAMPLES / "legacy_cp1252.csv", encoding="cp1252")
+    raw = (SAMPLES / "legacy_cp1252.csv").read_bytes().decode("cp1252")
+
+    assert any(value and value in raw and not value.isascii() for column in got.columns for value in got.column(column))
+
+
 def test_a_title_and_a_blank_line_before_the_header_keep_records_numbered(tmp_path):
     path = tmp_path / "report.csv"
     path.write_text("Lost deals Q1\r\n\r\nid,nps\r\n1,9\r\n2,8,extra\r\n\r\n3,7\r\n", encoding="utf-8")

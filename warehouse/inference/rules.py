@@ -24,7 +24,9 @@ __all__ = ["Thresholds", "THRESHOLDS", "ScaleGuess", "detect_scale", "TimestampC
 class Thresholds:
     """How sure a share of the sample must make us. Shares are of the column's non-empty values."""
 
-    timestamp_parsed: float = 0.9      # values one timestamp rule reads, to call the column a timestamp
+    # values one timestamp rule reads, to call the column a timestamp: a majority, so that a row typed by hand
+    # into the linked Sheet (09.04.2024 14:30 among 3/18/2024 9:02:11) is a rejected row, not a refused file
+    timestamp_parsed: float = 0.5
     timestamp_sure: float = 0.98       # below this, the timestamp is marked as a guess (rejects would follow)
     email_share: float = 0.8           # values shaped like an e-mail address
     crm_id_share: float = 0.9          # values shaped like a Salesforce id
@@ -222,13 +224,13 @@ def detect_timestamp(counts: TimestampCounts, thresholds: Thresholds = THRESHOLD
     if counts.n_filled == 0:
         return None
     share = {"offset": counts.n_offset / counts.n_filled, "iso": counts.n_iso / counts.n_filled}
-    if share["offset"] >= thresholds.timestamp_parsed:
+    if share["offset"] > thresholds.timestamp_parsed:
         return TimestampGuess(None, True, share["offset"])
-    if share["iso"] + share["offset"] >= thresholds.timestamp_parsed:
+    if share["iso"] + share["offset"] > thresholds.timestamp_parsed:
         return TimestampGuess(None, False, share["iso"] + share["offset"])
     ranked = sorted(counts.by_format.items(), key=lambda item: (-item[1], TIMESTAMP_FORMATS.index(item[0])
                                                                 if item[0] in TIMESTAMP_FORMATS else 99))
-    if not ranked or ranked[0][1] / counts.n_filled < thresholds.timestamp_parsed:
+    if not ranked or ranked[0][1] / counts.n_filled <= thresholds.timestamp_parsed:
         return None
     best, n_best = ranked[0]
     twin = _twin(best)
