@@ -71,17 +71,19 @@ class Timestamp(_Strict):
 
 
 class AccountColumns(_Strict):
-    """The columns that name the customer; any of them may be absent, but not all."""
+    """The columns that name the customer; any of them may be absent.
+
+    All absent is allowed: many Google Forms, Typeform and Microsoft Forms surveys ask nobody who they are.
+    Their responses load with no account (``account_id`` empty), and ``sources check`` and the run say so.
+    """
 
     name: str | None = None
     email: str | None = None
     crm_id: str | None = None
 
-    @model_validator(mode="after")
-    def _at_least_one(self) -> AccountColumns:
-        if not (self.name or self.email or self.crm_id):
-            raise ValueError("name at least one of name, email, crm_id")
-        return self
+    @property
+    def names_customer(self) -> bool:
+        return bool(self.name or self.email or self.crm_id)
 
 
 class Topic(_Strict):
@@ -194,7 +196,7 @@ class SourceSpec(_Strict):
     path: str
     id: str | None = None
     responded_at: Timestamp
-    account: AccountColumns
+    account: AccountColumns = Field(default_factory=AccountColumns)
     topic: Topic | None = None
     comment: str | None = None
     scores: list[Score] = Field(default_factory=list)
@@ -216,6 +218,11 @@ class SourceSpec(_Strict):
     @classmethod
     def _timestamp_shorthand(cls, value: Any) -> Any:
         return {"column": value} if isinstance(value, str) else value
+
+    @field_validator("account", mode="before")
+    @classmethod
+    def _no_account_columns(cls, value: Any) -> Any:
+        return {} if value is None else value  # `account:` left empty
 
     @field_validator("topic", mode="before")
     @classmethod
@@ -243,6 +250,14 @@ class SourceSpec(_Strict):
                  self.account.crm_id, self.topic.column if self.topic else None, self.comment,
                  *(s.column for s in self.scores), *self.attributes]
         return list(dict.fromkeys(n for n in names if n))
+
+    @property
+    def unattributed_warning(self) -> str | None:
+        """What to tell the operator of a source whose responses name no customer."""
+        if self.account.names_customer:
+            return None
+        return (f"source {self.name} names no customer column (`account:` has no name, email or crm_id): its "
+                "responses load unattributed, with no account")
 
     def required_columns(self) -> list[str]:
         """Columns a file must have to be loaded at all (attributes may come and go)."""

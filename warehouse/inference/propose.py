@@ -218,9 +218,11 @@ def _account(proposal: Proposal, columns: _Columns) -> None:
         account["name"] = columns.take(company).name
         notes.insert(0, f"name {_label(company)}")
         unsure = unsure or (_weight(company, HINTS.company) or 0) < 6
-    if not account:
-        raise InferenceError("no column names the customer: expected e-mail addresses, Salesforce account ids, "
-                             "or a company column (named e.g. Company, Organisation, Account Name)")
+    if not account:  # an anonymous form: its responses load unattributed, and the spec says so
+        proposal.absent["account"] = Note("no column names the customer (no e-mail addresses, Salesforce account "
+                                          "ids or company column): responses load with no account; add "
+                                          "`account: {name: <column>}` if one does", guess=True)
+        return
     ordered = {k: account[k] for k in ("name", "email", "crm_id") if k in account}
     proposal.spec["account"] = ordered
     missing = [k for k in ("name", "email", "crm_id") if k not in account]

@@ -177,7 +177,8 @@ def _number(text: str) -> float | None:
 TIMESTAMP_FORMATS = (
     "%m/%d/%Y %I:%M:%S %p", "%d/%m/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%d/%m/%Y %I:%M %p",
     "%m/%d/%Y %H:%M:%S", "%d/%m/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%d/%m/%Y %H:%M", "%m/%d/%Y", "%d/%m/%Y",
-    "%m/%d/%y %H:%M", "%d/%m/%y %H:%M", "%m/%d/%y", "%d/%m/%y",
+    "%m/%d/%y %I:%M:%S %p", "%d/%m/%y %I:%M:%S %p", "%m/%d/%y %I:%M %p", "%d/%m/%y %I:%M %p",
+    "%m/%d/%y %H:%M:%S", "%d/%m/%y %H:%M:%S", "%m/%d/%y %H:%M", "%d/%m/%y %H:%M", "%m/%d/%y", "%d/%m/%y",
     "%Y/%m/%d %I:%M:%S %p", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d",
     "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%d.%m.%y",
     "%d-%m-%Y %H:%M:%S", "%m-%d-%Y %H:%M:%S", "%d-%m-%Y", "%m-%d-%Y",
@@ -283,7 +284,7 @@ HINTS = Hints(
                                "organisation", "organization", "contact", "company", "requester", "agent",
                                "assignee", "group", "brand", "form", "recipient", "distribution", "panel",
                                "network", "landing", "session"}),
-    timestamp={"submitted": 10, "submit": 10, "recorded": 10, "responded": 10, "completed": 9, "answered": 9, "end": 8,
+    timestamp={"submitted": 10, "submit": 10, "recorded": 10, "responded": 10, "completed": 9, "completion": 9, "answered": 9, "end": 8,
                "ended": 8, "finished": 7, "sent": 6, "closed": 6, "close": 6, "timestamp": 5, "response": 4,
                "survey": 4, "date": 3, "time": 3, "created": 3, "at": 2, "landed": 1, "start": 0, "started": 0,
                "updated": 0, "modified": 0, "due": -1, "birth": -5},
