@@ -12,13 +12,15 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["FileRead", "RowReject", "FIELD_COUNT", "ConnectorError", "LINEAGE_FIELDS", "with_lineage", "BATCH_ROWS",
+__all__ = ["FileRead", "RowReject", "FIELD_COUNT", "TRUNCATED_RECORD", "ConnectorError", "LINEAGE_FIELDS", "with_lineage", "BATCH_ROWS",
            "sniff_encoding", "reject_binary", "check_reserved", "column_names", "without_blank_unnamed",
            "any_cell_filled", "is_utf8"]
 
 LINEAGE_FIELDS = ("source_file", "source_row")
 # The rule of a record whose number of fields differs from the header's.
 FIELD_COUNT = "field_count"
+# The rule of the last record of a file cut short inside it (a failed copy): the records before it load.
+TRUNCATED_RECORD = "truncated_record"
 BATCH_ROWS = 128 * 1024  # rows per Arrow batch: large enough for vectorised work, small for memory
 
 
