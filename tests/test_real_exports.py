@@ -3,16 +3,21 @@ dry run: raw, staging, GX validation and core in an in-memory DuckDB): nothing l
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import subprocess
 from pathlib import Path
 
+import openpyxl
 import pytest
 import yaml
 
 from schemas.spec import parse_spec
 from warehouse.check import CheckReport, check_file
+from warehouse.home import Home
 from warehouse.inference import infer_spec
 
-from conftest import silobridge
+from conftest import PRODUCT_JSONL, query, silobridge
 
 SAMPLES = Path(__file__).parent / "connector_formats" / "samples"
 SPECS = Path(__file__).parent / "connector_formats" / "specs"
@@ -196,3 +201,90 @@ def test_infer_reads_a_cp1252_semicolon_export_whose_comments_hold_commas(tmp_pa
     assert "Traceback" not in result.stderr
     spec = parse_spec(yaml.safe_load(result.stdout))
     assert (spec.encoding, spec.options, spec.account.name) == ("cp1252", {"delimiter": ";"}, "Kunde")
+
+
+# --- a run: an anonymous form, and files cut short by a failed copy -------------------------------------
+
+# Microsoft Forms' "Open in Excel" of an anonymous form: no customer column, "anonymous" where the e-mail would be.
+MS_FORMS_ROWS = [
+    ["Id", "Start time", "Completion time", "Email", "Name", "Last modified time",
+     "How likely are you to recommend Contoso to a friend or colleague?", "What should we improve?"],
+    [1, dt.datetime(2024, 3, 18, 9, 1, 44), dt.datetime(2024, 3, 18, 9, 2, 11), "anonymous", None, None, 9,
+     "Faster replies from support"],
+    [2, dt.datetime(2024, 3, 18, 16, 45, 10), dt.datetime(2024, 3, 18, 16, 47, 3), "anonymous", None, None, 4, None],
+]
+ANONYMOUS_SPEC = """
+name: pulse_anonymous
+department: product
+survey: Anonymous pulse (Microsoft Forms)
+format: xlsx
+path: landing/pulse/*.xlsx
+id: Id
+responded_at: Completion time
+comment: What should we improve?
+scores: [{column: "How likely are you to recommend Contoso to a friend or colleague?", metric: nps, scale: [0, 10]}]
+"""
+PLANNING_SPEC = (Path(__file__).parents[1] / "schemas" / "builtin_sources" / "product_planning_jsonl.yaml").read_text()
+
+
+@pytest.fixture(scope="module")
+def cut_and_anonymous(tmp_path_factory: pytest.TempPathFactory) -> tuple[Home, subprocess.CompletedProcess[str]]:
+    home = Home(tmp_path_factory.mktemp("real_exports") / "home").create()
+    (home.sources / "pulse_anonymous.yaml").write_text(ANONYMOUS_SPEC)
+    (home.sources / "product_planning_jsonl.yaml").write_text(PLANNING_SPEC + "max_reject_rate: 0.5\n")
+    (home.sources / "relationship_2017.yaml").write_text(
+        QUALTRICS_2017_SPEC + "max_reject_rate: 0.5\n")
+    for folder in ("pulse", "product", "relationship"):
+        (home.landing / folder).mkdir(parents=True)
+    workbook = openpyxl.Workbook()
+    for row in MS_FORMS_ROWS:
+        workbook.active.append(row)
+    workbook.save(home.landing / "pulse" / "Pulse(1-2).xlsx")
+    fourth = {**PRODUCT_JSONL[0], "response_id": "R-103", "comment": "slow — très lent"}
+    jsonl = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in [*PRODUCT_JSONL, fourth]).encode()
+    (home.landing / "product" / "planning_copy.jsonl").write_bytes(jsonl[:jsonl.index("très".encode())])
+    qualtrics = (SAMPLES / "qualtrics_2017_python_import_ids.csv").read_bytes()
+    (home.landing / "relationship" / "relationship_copy.csv").write_bytes(qualtrics[:qualtrics.index(b"the new reports")])
+    result = silobridge("run", "--home", str(home.root))
+    assert result.returncode == 0, result.stdout + result.stderr
+    return home, result
+
+
+def test_an_anonymous_form_loads_unattributed_and_the_run_says_so(cut_and_anonymous) -> None:
+    home, result = cut_and_anonymous
+
+    assert "warning: source pulse_anonymous names no customer column" in result.stdout
+    rows = query(home.warehouse_db, "select source_response_id, account_id, account_name_raw, email_domain "
+                                    "from core.feedback where source = 'pulse_anonymous' order by source_row")
+    assert rows == [("1", None, None, None), ("2", None, None, None)]
+    assert query(home.warehouse_db, "select count(*) from core.feedback_scores s join core.feedback f "
+                                    "using (feedback_id) where f.source = 'pulse_anonymous'") == [(2,)]
+
+
+def test_sources_check_warns_of_a_spec_without_customer_columns(cut_and_anonymous) -> None:
+    home, _ = cut_and_anonymous
+
+    result = silobridge("sources", "check", "--home", str(home.root), "pulse_anonymous")
+
+    assert result.returncode == 0, result.stderr
+    assert "warning: source pulse_anonymous names no customer column" in result.stderr
+    assert "would load 2, reject 0" in result.stdout
+
+
+@pytest.mark.parametrize("source, file, counts, rejected", [
+    # the conftest's planning export has one e-mail that is none ("not-an-email"): rejected on its own
+    ("product_planning_jsonl", "landing/product/planning_copy.jsonl", (4, 2, 2), [(3, "email_malformed"),
+                                                                                  (4, "truncated_record")]),
+    ("relationship_2017", "landing/relationship/relationship_copy.csv", (3, 2, 1), [(3, "truncated_record")]),
+])
+def test_a_file_cut_by_a_failed_copy_loads_its_complete_records(cut_and_anonymous, source, file, counts,
+                                                               rejected) -> None:
+    home, _ = cut_and_anonymous
+
+    files = query(home.pipeline_db, "select status, rows_read, rows_loaded, rows_rejected, rows_duplicate "
+                                    f"from meta.files where source_file = '{file}'")
+    rejects = query(home.pipeline_db, "select source, source_file, source_row, rule from quarantine.rejects "
+                                      f"where source_file = '{file}' order by source_row")
+
+    assert files == [("loaded", *counts, 0)]
+    assert rejects == [(source, file, row, rule) for row, rule in rejected]
