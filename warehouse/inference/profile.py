@@ -55,6 +55,11 @@ class ColumnProfile:
     n_offset_timestamp: int = 0
     n_iso_timestamp: int = 0
     n_date_like: int = 0
+    n_phone: int = 0          # values shaped like a phone number (+1 555 555 0123)
+    n_ip: int = 0             # IPv4 / IPv6 addresses
+    n_address: int = 0        # a house number and a street (221B Baker Street, Hauptstraße 5)
+    n_name_shaped: int = 0    # one to four capitalised words of letters (Dana Lee)
+    n_coordinate: int = 0     # decimals within ±180 (39.7392)
     value_counts: dict[str, int] | None = None  # value → count, for columns with few distinct values
     timestamp_formats: dict[str, int] = field(default_factory=dict)
 

@@ -40,6 +40,7 @@ class Thresholds:
     choice_max_distinct: int = 40      # a choice column has few distinct answers
     comment_mean_length: int = 25      # characters, for free text without a telling name
     topic_mean_length: int = 60        # characters; longer is free text, not a topic
+    personal_share: float = 0.8        # values shaped like personal data (phone, address, a person's name)
 
 
 THRESHOLDS = Thresholds()
@@ -273,8 +274,11 @@ class Hints:
     topic: dict[str, int]
     comment: dict[str, int]
     not_comment: frozenset[str]
-    personal: frozenset[str]
+    personal: frozenset[str]     # the header of a column the sample leaves empty
     not_personal: frozenset[str]
+    person: frozenset[str]       # a column of name-shaped values under these words names a person
+    coordinate: frozenset[str]   # ... of decimals, a place
+    sensitive: frozenset[str]    # personal whatever the values look like
 
 
 HINTS = Hints(
@@ -314,4 +318,8 @@ HINTS = Hints(
                         "dob", "ssn", "address", "assignee", "requester", "email", "mail"}),
     not_personal=frozenset({"company", "organisation", "organization", "account", "product", "survey",
                             "plan", "team", "org", "customer", "file", "brand", "form"}),
+    person=frozenset({"name", "firstname", "lastname", "fullname", "owner", "assignee", "requester", "respondent",
+                      "contact", "recipient"}),
+    coordinate=frozenset({"latitude", "longitude", "lat", "lng", "lon", "location"}),
+    sensitive=frozenset({"birthday", "birth", "dob", "ssn"}),
 )
