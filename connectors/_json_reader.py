@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import mmap
 import re
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,27 +14,89 @@ import numpy as np
 import pyarrow as pa
 
 from connectors._lists import quote_identifier
-from connectors.base import BATCH_ROWS, ConnectorError, FileRead, reject_binary, with_lineage
+from connectors.base import (BATCH_ROWS, TRUNCATED_RECORD, ConnectorError, FileRead, RowReject, reject_binary,
+                             with_lineage)
 
 __all__ = ["read_json_records", "check_json_file", "explain_error"]
 
 
 def read_json_records(path: Path, source_file: str, encoding: str | None, json_format: str,
                       records_key: str | None = None) -> FileRead:
-    """Read a file of JSON records (``newline_delimited`` or ``array``) in file order."""
+    """Read a file of JSON records (``newline_delimited`` or ``array``) in file order.
+
+    A JSON-lines file cut short inside its last record (a failed copy, a full disk) loads every complete
+    record; the cut one comes back as a reject (``TRUNCATED_RECORD``) once the batches are consumed.
+    """
     check_json_file(path, source_file, encoding, "JSON records")
+    cut = _cut_tail(path) if json_format == "newline_delimited" else None
+    workspace = tempfile.TemporaryDirectory(prefix="silobridge-json-") if cut else None
+    if cut is not None:
+        path = _copy_head(path, cut[0], Path(workspace.name))
     connection = duckdb.connect(config={"threads": 1})  # one thread keeps the records in file order
     try:
+        if cut is not None and path.stat().st_size == 0:
+            connection.close()
+            rejects = [RowReject(1, TRUNCATED_RECORD, _TRUNCATED_DETAIL, cut[1])]
+            return FileRead([], _closing(workspace), rejects)
         if _holds_no_records(connection, path, json_format, records_key):
             connection.close()
+            _release(workspace)
             return FileRead([], iter(()))  # an empty page: nothing to land, and no columns to check
         relation = connection.sql(_query(records_key), params=[str(path), json_format])
         relation = _json_scalars_as_text(_strings_kept(connection, relation, path, json_format, records_key))
         reader = relation.fetch_record_batch(BATCH_ROWS)
     except duckdb.Error as exc:
         connection.close()
+        _release(workspace)
         raise explain_error(source_file, exc) from None
-    return FileRead(reader.schema.names, _batches(connection, reader, source_file))
+    rejects: list[RowReject] = []
+    return FileRead(reader.schema.names,
+                    _batches(connection, reader, source_file, workspace, rejects, cut[1] if cut else None), rejects)
+
+
+_TRUNCATED_DETAIL = ("the file ends inside this record (cut short, e.g. by a failed copy): expected a complete "
+                     "JSON object; the records before it are loaded")
+
+
+def _cut_tail(path: Path) -> tuple[int, str] | None:
+    """Where a JSON-lines file cut inside its last record ends its complete records, and the cut text.
+
+    Only the last line is suspect: one that parses (a file without a final line break) is a record.
+    """
+    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        end = data.rfind(b"\n") + 1
+        tail = data[end:]
+    if not tail.strip():
+        return None
+    try:
+        json.loads(tail)
+    except ValueError:
+        return end, tail.decode("utf-8", errors="replace")
+    return None
+
+
+def _copy_head(path: Path, size: int, folder: Path) -> Path:
+    """The first ``size`` bytes of ``path`` as a file of their own: DuckDB's reader takes whole files, and fails
+    a whole file at its one broken record."""
+    head = folder / path.name
+    with path.open("rb") as source, head.open("wb") as target:
+        while size > 0:
+            chunk = source.read(min(size, 16 << 20))
+            if not chunk:
+                break
+            target.write(chunk)
+            size -= len(chunk)
+    return head
+
+
+def _release(workspace: tempfile.TemporaryDirectory | None) -> None:
+    if workspace is not None:
+        workspace.cleanup()
+
+
+def _closing(workspace: tempfile.TemporaryDirectory | None) -> Iterator[pa.RecordBatch]:
+    _release(workspace)
+    yield from ()
 
 
 def _holds_no_records(connection: duckdb.DuckDBPyConnection, path: Path, json_format: str,
@@ -111,8 +176,9 @@ def _json_scalars_as_text(relation: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyR
     return relation.project(f"* replace ({replaced})")
 
 
-def _batches(connection: duckdb.DuckDBPyConnection, reader: pa.RecordBatchReader,
-             source_file: str) -> Iterator[pa.RecordBatch]:
+def _batches(connection: duckdb.DuckDBPyConnection, reader: pa.RecordBatchReader, source_file: str,
+             workspace: tempfile.TemporaryDirectory | None, rejects: list[RowReject],
+             cut_text: str | None) -> Iterator[pa.RecordBatch]:
     offset = 0
     try:
         for batch in reader:
@@ -122,6 +188,9 @@ def _batches(connection: duckdb.DuckDBPyConnection, reader: pa.RecordBatchReader
         raise explain_error(source_file, exc) from None
     finally:
         connection.close()
+        _release(workspace)
+    if cut_text is not None:
+        rejects.append(RowReject(offset + 1, TRUNCATED_RECORD, _TRUNCATED_DETAIL, cut_text))
 
 
 def explain_error(source_file: str, exc: Exception) -> ConnectorError:

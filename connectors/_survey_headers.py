@@ -20,10 +20,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from connectors.base import (BATCH_ROWS, FIELD_COUNT, ConnectorError, FileRead, RowReject, check_reserved,
-                             any_cell_filled, column_names, reject_binary, sniff_encoding, with_lineage,
-                             without_blank_unnamed)
-from connectors.csv import complete_last_line, explain_error, read_head, record_numbers, require_closed_quotes
+from connectors.base import (BATCH_ROWS, FIELD_COUNT, TRUNCATED_RECORD, ConnectorError, FileRead, RowReject,
+                             any_cell_filled, check_reserved, column_names, reject_binary, sniff_encoding,
+                             with_lineage, without_blank_unnamed)
+from connectors.csv import (CUT_DETAIL, complete_last_line, cut_inside_quotes, explain_error, read_head,
+                            record_numbers, require_closed_quotes)
 
 __all__ = ["Grid", "read_csv_grid", "grid_from_table", "clean_name", "text_of_records", "file_read"]
 
@@ -60,9 +61,10 @@ class Grid:
 def read_csv_grid(path: Path, source_file: str, encoding: str | None, expected: str) -> Grid:
     """Parse a delimited export with Arrow, every row (header rows too) as a text record."""
     head = read_head(path, source_file)
-    encoding = sniff_encoding(head, encoding)
+    encoding = sniff_encoding(head, encoding, path)
     reject_binary(head, source_file, expected, encoding)
-    source = complete_last_line(path, head, encoding)
+    cut = cut_inside_quotes(path, '"', encoding)  # a copy cut short: its complete records still load
+    source = cut.records if cut else complete_last_line(path, head, encoding)
     parse = dict(delimiter=",", quote_char='"', newlines_in_values=True)
     try:
         probe = pacsv.open_csv(source, read_options=pacsv.ReadOptions(encoding=encoding, use_threads=False,
@@ -91,7 +93,10 @@ def read_csv_grid(path: Path, source_file: str, encoding: str | None, expected: 
                                                                     strings_can_be_null=False))
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         raise explain_error(source_file, exc) from None
-    require_closed_quotes(path, source_file, '"', encoding, table.num_rows + len(rejects))
+    if cut is None:
+        require_closed_quotes(path, source_file, '"', encoding, table.num_rows + len(rejects))
+    else:
+        rejects.append(RowReject(table.num_rows + len(rejects) + 1, TRUNCATED_RECORD, CUT_DETAIL, cut.text))
     return Grid(table, record_numbers(table.num_rows, [r.source_row for r in rejects]), rejects)
 
 

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import codecs
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["FileRead", "RowReject", "FIELD_COUNT", "ConnectorError", "LINEAGE_FIELDS", "with_lineage", "BATCH_ROWS",
+__all__ = ["FileRead", "RowReject", "FIELD_COUNT", "TRUNCATED_RECORD", "ConnectorError", "LINEAGE_FIELDS", "with_lineage", "BATCH_ROWS",
            "sniff_encoding", "reject_binary", "check_reserved", "column_names", "without_blank_unnamed",
-           "any_cell_filled"]
+           "any_cell_filled", "is_utf8"]
 
 LINEAGE_FIELDS = ("source_file", "source_row")
 # The rule of a record whose number of fields differs from the header's.
 FIELD_COUNT = "field_count"
+# The rule of the last record of a file cut short inside it (a failed copy): the records before it load.
+TRUNCATED_RECORD = "truncated_record"
 BATCH_ROWS = 128 * 1024  # rows per Arrow batch: large enough for vectorised work, small for memory
 
 
@@ -111,16 +115,40 @@ def with_lineage(batch: pa.RecordBatch, source_file: str, source_rows: np.ndarra
 _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 
 
-def sniff_encoding(head: bytes, declared: str | None) -> str:
-    """The encoding a byte-order mark announces, else the declared one, else UTF-8.
+def sniff_encoding(head: bytes, declared: str | None, path: Path | None = None) -> str:
+    """The encoding a byte-order mark announces, else UTF-8 when the file (``path``) is valid UTF-8,
+    else the declared one.
 
-    A byte-order mark wins over the spec: the department that exported cp1252 until last month and now
-    saves "CSV UTF-8" would otherwise load every accented name garbled ("MÃ¼ller"), without an error.
+    The file's own evidence wins over the spec: the department that exported cp1252 until last month and
+    now saves "CSV UTF-8" (with a byte-order mark or, as Google Sheets and most web tools do, without one)
+    would otherwise load every accented name garbled ("MÃ¼ller"), without an error. Text in a single-byte
+    code page that is also valid UTF-8 takes accented capitals followed by symbols ("Ã¼"): not a name.
     """
     for bom, encoding in _BOMS:
         if head.startswith(bom):
             return encoding
-    return declared or "utf-8"
+    if not declared or _is_utf8_name(declared):
+        return "utf-8"
+    if path is not None and not declared.lower().replace("-", "").startswith(("utf16", "utf32")) and is_utf8(path):
+        return "utf-8"
+    return declared
+
+
+def _is_utf8_name(encoding: str) -> bool:
+    return encoding.lower().replace("-", "").replace("_", "") in ("utf8", "utf8sig")
+
+
+def is_utf8(path: Path) -> bool:
+    """Does the whole file decode as UTF-8? Read in large chunks; a sequence cut by a chunk's end carries over."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with path.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(16 << 20), b""):
+                decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def reject_binary(head: bytes, source_file: str, expected: str, encoding: str) -> None:

@@ -13,7 +13,9 @@ the header, default 0).
 
 from __future__ import annotations
 
+import mmap
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,23 +23,70 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from connectors.base import (BATCH_ROWS, FIELD_COUNT, ConnectorError, FileRead, RowReject, any_cell_filled,
-                             check_reserved, column_names, reject_binary, sniff_encoding, with_lineage,
-                             without_blank_unnamed)
+from connectors.base import (BATCH_ROWS, FIELD_COUNT, TRUNCATED_RECORD, ConnectorError, FileRead, RowReject,
+                             any_cell_filled, check_reserved, column_names, reject_binary, sniff_encoding,
+                             with_lineage, without_blank_unnamed)
 
-__all__ = ["read", "read_source", "read_head", "complete_last_line", "explain_error", "record_numbers", "require_closed_quotes"]
+__all__ = ["read", "read_source", "read_head", "cut_inside_quotes", "Cut", "CUT_DETAIL", "complete_last_line", "explain_error", "record_numbers", "require_closed_quotes"]
 
 
 def read(path: Path, source_file: str, encoding: str | None, options: dict[str, Any]) -> FileRead:
     head = read_head(path, source_file)
-    encoding = sniff_encoding(head, encoding)
+    encoding = sniff_encoding(head, encoding, path)
     reject_binary(head, source_file, "delimited text (CSV)", encoding)
+    cut = cut_inside_quotes(path, options.get("quote_char", '"'), encoding)
+    if cut is not None:
+        return read_source(cut.records, path, source_file, encoding, options, cut)
     return read_source(complete_last_line(path, head, encoding), path, source_file, encoding, options)
 
 
+@dataclass(frozen=True)
+class Cut:
+    """A file cut short inside a quoted value of its last record: its complete records, and the rest."""
+
+    records: pa.BufferReader
+    text: str
+
+
+CUT_DETAIL = ("the file ends inside a quoted value of this record (cut short, e.g. by a failed copy): expected "
+              "its closing quote and line break; the records before it are loaded")
+
+
+def cut_inside_quotes(path: Path, quote_char: str | bool, encoding: str) -> Cut | None:
+    """The complete records of a file cut inside a quoted value of its last record, or None.
+
+    Cut, not malformed: the quotes do not pair up and the file does not end with a line break, which a
+    complete export (and a file with a quote left open in the middle, refused by ``require_closed_quotes``)
+    does. The records end at the last line break outside quotes before the last, unpaired, quote.
+    """
+    if not quote_char or encoding.lower().startswith(("utf-16", "utf16")):
+        return None
+    quote = quote_char.encode(encoding)
+    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        if data[-1:] in (b"\n", b"\r") or _count(path, quote) % 2 == 0:
+            return None
+        opened = data.rfind(quote)  # every quote before it pairs up: it opens the cut value
+        end = data.rfind(b"\n", 0, opened)
+        while end >= 0 and data[end:opened].count(quote) % 2:
+            end = data.rfind(b"\n", 0, end)
+        if end < 0:
+            return None  # the header itself is cut
+        text = data[end + 1:].decode(encoding, errors="replace")
+    return Cut(pa.BufferReader(pa.memory_map(str(path)).read_buffer(end + 1)), text)
+
+
+def _count(path: Path, needle: bytes) -> int:
+    count = 0
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(16 << 20), b""):
+            count += chunk.count(needle)
+    return count
+
+
 def read_source(source: Path | pa.BufferReader, path: Path, source_file: str, encoding: str,
-                options: dict[str, Any]) -> FileRead:
-    """Read ``source`` (the file, or the part of it that holds the records) as ``read`` does."""
+                options: dict[str, Any], cut: Cut | None = None) -> FileRead:
+    """Read ``source`` (the file, or the part of it that holds the records) as ``read`` does; the text ``cut``
+    off after them is the last record's reject."""
     skip_rows = int(options.get("skip_rows", 0))
     parse_options = dict(delimiter=options.get("delimiter", ","), quote_char=options.get("quote_char", '"'),
                          newlines_in_values=True)
@@ -50,7 +99,10 @@ def read_source(source: Path | pa.BufferReader, path: Path, source_file: str, en
     read_options = pacsv.ReadOptions(encoding=encoding, skip_rows=skip_rows, column_names=columns, use_threads=False)
     rejects: list[RowReject] = []
     table = _read_all_as_text(source, source_file, columns, read_options, parse_options, rejects, skip_rows).slice(1)
-    require_closed_quotes(path, source_file, parse_options["quote_char"], encoding, table.num_rows + len(rejects))
+    if cut is None:
+        require_closed_quotes(path, source_file, parse_options["quote_char"], encoding, table.num_rows + len(rejects))
+    else:
+        rejects.append(RowReject(table.num_rows + len(rejects) + 1, TRUNCATED_RECORD, CUT_DETAIL, cut.text))
     table = without_blank_unnamed(table, header)
     rows = record_numbers(table.num_rows, [r.source_row for r in rejects])
     records = any_cell_filled(table)  # a line of separators only is not a record
@@ -114,11 +166,7 @@ def require_closed_quotes(path: Path, source_file: str, quote_char: str | bool, 
     if not quote_char:
         return
     quote = quote_char.encode("utf-16-le" if encoding.startswith("utf-16") else encoding)
-    count = 0
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(16 << 20), b""):
-            count += chunk.count(quote)
-    if count % 2:
+    if _count(path, quote) % 2:
         raise ConnectorError(source_file, None, "csv_quoting",
                              f"a quoted field is opened and never closed (from record {max(n_records, 1)} on the "
                              "rest of the file would be one value); expected every quote to be closed")

@@ -14,8 +14,9 @@ collects e-mails) and no response id. They differ in two ways, told apart by the
   (``18/03/2024 09:02:11``, ``18.03.2024``, ``18-3-2024``, ``2024/03/18``, ``2024-03-18``) and time
   zone (say which in the spec) and joins checkbox answers with ``, ``.
 
-A file whose first column is not ``Timestamp`` holding one of these layouts is not a Google Forms
-export and is refused. Every value comes back as text; columns named in ``multi_select`` come back as
+A file whose first column is not ``Timestamp`` holding mostly one of these layouts is not a Google
+Forms export and is refused; a value of neither in the minority (a row typed into the Sheet by hand) is
+left for staging to reject, that row only. Every value comes back as text; columns named in ``multi_select`` come back as
 JSON lists. Since the export has no id, the connector adds ``response_hash``: a SHA-256 of the
 response's non-empty answers keyed by question title (as written, before any zone is rewritten), so the
 same response in the next (cumulative) download gets the same id, even after a question is added to the
@@ -105,17 +106,23 @@ def _zones_as_offsets(table: pa.Table, timestamp: str, offsets: dict[str, str]) 
 
 
 def _layout(timestamps: pa.ChunkedArray, source_file: str) -> str:
-    """Which export the timestamps betray; a value of neither layout means it is not Google Forms."""
+    """Which export the timestamps betray: the layout most of them have.
+
+    A value of neither layout in the minority is a row typed by hand into the linked Sheet (``09.04.2024
+    14:30`` among ``3/18/2024 9:02:11``): it stays, and staging rejects that row for its timestamp. A file
+    where no layout holds most of the values is not a Google Forms export.
+    """
     filled = pc.filter(timestamps, pc.not_equal(pc.utf8_trim_whitespace(timestamps), ""))
-    for pattern in (FORMS_DOWNLOAD, SHEET_EXPORT):
-        if len(filled) and pc.all(pc.match_substring_regex(filled, pattern)).as_py():
-            return pattern
     if not len(filled):
         return FORMS_DOWNLOAD
-    odd = pc.filter(filled, pc.invert(pc.or_(pc.match_substring_regex(filled, FORMS_DOWNLOAD),
-                                             pc.match_substring_regex(filled, SHEET_EXPORT))))
-    example = odd[0].as_py() if len(odd) else f"{filled[0].as_py()!r} and others of the other layout"
-    raise ConnectorError(source_file, None, "not_google_forms", f"{EXPECTED}; found {example!r}")
+    counts = {pattern: pc.sum(pc.match_substring_regex(filled, pattern)).as_py() or 0
+              for pattern in (FORMS_DOWNLOAD, SHEET_EXPORT)}
+    pattern = max(counts, key=counts.get)
+    if counts[pattern] * 2 > len(filled):
+        return pattern
+    odd = pc.filter(filled, pc.invert(pc.match_substring_regex(filled, pattern)))
+    raise ConnectorError(source_file, None, "not_google_forms",
+                         f"{EXPECTED}; found {odd[0].as_py()!r} (most values fit neither layout)")
 
 
 def _with_response_hash(table: pa.Table, columns: list[str]) -> pa.Table:

@@ -2,8 +2,8 @@
 
 The current exporter writes three header rows: the column ids (``StartDate``, ``ResponseId``, ``Q1``,
 ``Q2_1``, ``Q3_NPS_GROUP`` ...), the question text, and an ImportId JSON per column
-(``{"ImportId":"QID1"}``). The legacy exporter writes two: ``V1..Vn`` ids for the metadata (then the
-question ids) and the question text, with no ImportId row; it is recognised by its ``V1`` first column.
+(``{"ImportId":"QID1"}``; the 2016/17 exporter wrote it as a Python dict, ``{'ImportId': 'QID1'}``).
+The legacy exporter writes two: ``V1..Vn`` ids for the metadata (then the question ids) and the question text, with no ImportId row; it is recognised by its ``V1`` first column.
 Every value comes back as text; ``source_row`` counts responses, header rows not counted. The dates are
 local times without an offset, in the zone each ImportId cell names (``"timeZone":"America/Denver"``): the
 read says so (``FileRead.zones``), and a spec that reads them in another zone is refused.
@@ -22,6 +22,7 @@ responses; default false), ``include_spam`` (default false), ``include_unfinishe
 
 from __future__ import annotations
 
+import ast
 import json
 from pathlib import Path
 from typing import Any
@@ -77,11 +78,8 @@ def read(path: Path, source_file: str, encoding: str | None, options: dict[str, 
 
 def _stated_zone(import_id: str) -> str | None:
     """The zone an ImportId cell gives its dates in: ``{"ImportId":"startDate","timeZone":"America/Denver"}``."""
-    try:
-        value = json.loads(import_id) if import_id.strip() else None
-    except ValueError:
-        return None
-    zone = value.get("timeZone") if isinstance(value, dict) else None
+    value = _import_id_cell(import_id)
+    zone = value.get("timeZone") if value else None
     if not isinstance(zone, str) or not zone.strip():
         return None
     return "UTC" if zone.strip() in _UTC_NAMES else zone.strip()  # exports through the API say "Z"
@@ -107,14 +105,22 @@ def _is_import_id_row(cells: list[str]) -> bool:
     filled = [c for c in cells if c.strip()]
     if not filled:
         return False
-    for cell in filled:
+    return all((value := _import_id_cell(cell)) and "ImportId" in value for cell in filled)
+
+
+def _import_id_cell(cell: str) -> dict | None:
+    """An ImportId cell as a mapping: JSON (``{"ImportId":"QID1"}``), or the Python dict the exporter wrote in
+    2016/17 (``{'ImportId': 'QID1'}``), read as a literal (never evaluated)."""
+    if not cell.strip():
+        return None
+    try:
+        value = json.loads(cell)
+    except ValueError:
         try:
-            value = json.loads(cell)
-        except ValueError:
-            return False
-        if not isinstance(value, dict) or "ImportId" not in value:
-            return False
-    return True
+            value = ast.literal_eval(cell.strip())
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            return None
+    return value if isinstance(value, dict) else None
 
 
 def _question_names(ids: list[str], texts: list[str]) -> list[str]:

@@ -51,7 +51,7 @@ _ONE_CELL = re.compile(rb'^("([^"]|"")*"|[^",]*)$')  # a quoted value, or text w
 
 def read(path: Path, source_file: str, encoding: str | None, options: dict[str, Any]) -> FileRead:
     head = csv.read_head(path, source_file)
-    encoding = sniff_encoding(head, encoding)
+    encoding = sniff_encoding(head, encoding, path)
     reject_binary(head, source_file, "a Salesforce report export (CSV)", encoding)
     footer = options.get("footer", "required")
     if footer not in _FOOTER:

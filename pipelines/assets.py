@@ -67,7 +67,8 @@ def _staging_asset(spec: SourceSpec) -> dg.AssetsDefinition:
             rows = build_staging(connection, current, context.run_id)
             report = validate_staging(connection, current, context.run_id)  # Data Docs: once, by `feedback`
         failed = ", ".join(f"{rule} {n:,}" for rule, n in report.failures_by_rule().items())
-        _report(context, f"{rows:,} rows staged, {report.n_rows_failing:,} break a rule" + (f" ({failed})" if failed else ""))
+        _report(context, f"{rows:,} rows staged, {report.n_rows_failing:,} break a rule" + (f" ({failed})" if failed else "")
+                + (f"; warning: {spec.unattributed_warning}" if spec.unattributed_warning else ""))
         return dg.MaterializeResult(metadata={
             "rows_staged": rows, "rows_failing_validation": report.n_rows_failing,
             **{f"rule/{rule}": n for rule, n in report.failures_by_rule().items()}})

@@ -174,6 +174,8 @@ def sources_check(home: str | None, spec_argument: str, files: tuple[str, ...], 
         _fail_on_spec_error(error)
     click.echo(f"spec {spec.name}: valid ({spec.format}, {len(spec.scores)} score(s), "
                f"{len(spec.required_columns())} required column(s))")
+    if spec.unattributed_warning:
+        click.echo(f"warning: {spec.unattributed_warning}", err=True)
     paths = [Path(f) for f in files] or landing_files(home_dir, spec)
     if not paths:
         click.echo(f"no sample file given and none matches {spec.path} under {home_dir.root}")
@@ -208,6 +210,12 @@ def sources_infer(home: str | None, file: str, fmt: str, name: str | None, encod
     except (ConnectorError, InferenceError) as error:
         click.echo(f"error: cannot infer a spec from {file}: {error}", err=True)
         sys.exit(2)
+    except Exception as error:  # noqa: BLE001 - a proposal is advice: whatever broke, say so in one line
+        click.echo(f"error: cannot infer a spec from {file}: {type(error).__name__}: {error}", err=True)
+        sys.exit(2)
+    if inferred.spec.unattributed_warning:
+        click.echo(f"warning: {inferred.spec.unattributed_warning}; if a column names the customer, add it under "
+                   "`account:`", err=True)
     existing = _home(home).sources / f"{inferred.spec.name}.yaml"
     if existing.exists() and Path(output or "").resolve() != existing.resolve():
         click.echo(f"note: {existing} already declares a source of this name; choose another --name", err=True)

@@ -14,6 +14,7 @@ True
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,9 @@ class Timestamp(_Strict):
     column: str
     timezone: str = "UTC"  # zone of values that carry no offset of their own
     format: str | list[str] | None = None  # strptime format(s), e.g. "%m/%d/%Y"
+    # Times before this are misread, not old: a two-digit year read as "%Y" (8/25/22 as the year 22), a
+    # spreadsheet's zero date (1899-12-30). Rows before it are rejected as responded_at_implausible.
+    earliest: dt.date = dt.date(1990, 1, 1)
 
     @property
     def formats(self) -> list[str]:
@@ -67,17 +71,19 @@ class Timestamp(_Strict):
 
 
 class AccountColumns(_Strict):
-    """The columns that name the customer; any of them may be absent, but not all."""
+    """The columns that name the customer; any of them may be absent.
+
+    All absent is allowed: many Google Forms, Typeform and Microsoft Forms surveys ask nobody who they are.
+    Their responses load with no account (``account_id`` empty), and ``sources check`` and the run say so.
+    """
 
     name: str | None = None
     email: str | None = None
     crm_id: str | None = None
 
-    @model_validator(mode="after")
-    def _at_least_one(self) -> AccountColumns:
-        if not (self.name or self.email or self.crm_id):
-            raise ValueError("name at least one of name, email, crm_id")
-        return self
+    @property
+    def names_customer(self) -> bool:
+        return bool(self.name or self.email or self.crm_id)
 
 
 class Topic(_Strict):
@@ -88,13 +94,17 @@ class Topic(_Strict):
 
 
 class Score(_Strict):
-    """One score column, its metric and scale. ``values`` maps choice text to numbers."""
+    """One score column, its metric and scale. ``values`` maps choice text to numbers, ``no_score`` lists the
+    answers that carry none (``[-1, "N/A"]``)."""
 
     column: str
     metric: str
     scale: tuple[float, float]
     higher_is_better: bool = True
     values: dict[str, float] | None = None
+    # Answers that mean "no score" (Qualtrics codes "N/A" / "no basis for evaluation" as -1): the response
+    # loads without this metric instead of being rejected as off the scale.
+    no_score: list[float | str] = Field(default_factory=list)
 
     @field_validator("metric")
     @classmethod
@@ -186,7 +196,7 @@ class SourceSpec(_Strict):
     path: str
     id: str | None = None
     responded_at: Timestamp
-    account: AccountColumns
+    account: AccountColumns = Field(default_factory=AccountColumns)
     topic: Topic | None = None
     comment: str | None = None
     scores: list[Score] = Field(default_factory=list)
@@ -208,6 +218,11 @@ class SourceSpec(_Strict):
     @classmethod
     def _timestamp_shorthand(cls, value: Any) -> Any:
         return {"column": value} if isinstance(value, str) else value
+
+    @field_validator("account", mode="before")
+    @classmethod
+    def _no_account_columns(cls, value: Any) -> Any:
+        return {} if value is None else value  # `account:` left empty
 
     @field_validator("topic", mode="before")
     @classmethod
@@ -235,6 +250,14 @@ class SourceSpec(_Strict):
                  self.account.crm_id, self.topic.column if self.topic else None, self.comment,
                  *(s.column for s in self.scores), *self.attributes]
         return list(dict.fromkeys(n for n in names if n))
+
+    @property
+    def unattributed_warning(self) -> str | None:
+        """What to tell the operator of a source whose responses name no customer."""
+        if self.account.names_customer:
+            return None
+        return (f"source {self.name} names no customer column (`account:` has no name, email or crm_id): its "
+                "responses load unattributed, with no account")
 
     def required_columns(self) -> list[str]:
         """Columns a file must have to be loaded at all (attributes may come and go)."""

@@ -14,7 +14,7 @@ from schemas.unified import STAGED_FEEDBACK
 
 from warehouse.ddl import quote
 
-__all__ = ["Params", "text", "responded_at", "topics", "score_value", "scores", "feedback_id", "attributes",
+__all__ = ["Params", "text", "responded_at", "topics", "score_value", "score_text", "scores", "feedback_id", "attributes",
            "FALLBACK_TIMESTAMP_FORMATS", "nps_category"]
 
 # Tried when a spec gives no format. Only layouts that cannot be misread: day/month order must be declared.
@@ -65,14 +65,27 @@ def topics(spec: SourceSpec, p: Params) -> str:
 
 
 def score_value(score: Score, p: Params) -> str:
-    """The number a score cell holds: numeric text, or choice text mapped by the spec's ``values``."""
-    value = text(score.column)
+    """The number a score cell holds: numeric text, or choice text mapped by the spec's ``values``; none for an
+    answer the spec lists under ``no_score``."""
+    value = score_text(score, p)
     number = f"try_cast({value} as double)"
     if not score.values:
         return number
     choices = " ".join(f"when {p(choice.strip().lower())} then {p(float(number))}"
                        for choice, number in score.values.items())
     return f"coalesce({number}, case lower({value}) {choices} end)"
+
+
+def score_text(score: Score, p: Params) -> str:
+    """The score cell's text, absent where the answer is one of ``no_score`` (by number, or by text)."""
+    value = text(score.column)
+    if not score.no_score:
+        return value
+    numbers = [float(v) for v in score.no_score if isinstance(v, float)]
+    texts = [str(v).strip().lower() for v in score.no_score if not isinstance(v, float)]
+    listed = " or ".join([*([f"list_contains({p(numbers)}::double[], try_cast({value} as double))"] if numbers else []),
+                          *([f"list_contains({p(texts)}::varchar[], lower({value}))"] if texts else [])])
+    return f"case when {listed} then null else {value} end"
 
 
 def score_struct(score: Score, p: Params) -> str:

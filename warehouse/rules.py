@@ -53,7 +53,7 @@ def validation_columns(spec: SourceSpec, p: Params) -> dict[str, str]:
     if spec.id:
         columns[_v("id")] = ex.text(spec.id)
     for score in spec.scores:
-        columns[_v(f"{score.metric}_text")] = ex.text(score.column)
+        columns[_v(f"{score.metric}_text")] = ex.score_text(score, p)  # a no_score answer is no value to check
         columns[_v(score.metric)] = ex.score_value(score, p)
         if score.metric == "nps":
             columns[_v("nps_category")] = ex.nps_category(ex.score_value(score, p))
@@ -72,7 +72,7 @@ def _identity_rules(spec: SourceSpec) -> list[RowRule]:
 
 
 def _timestamp_rules(spec: SourceSpec) -> list[RowRule]:
-    column, text = spec.responded_at.column, _v("responded_at_text")
+    column, text, earliest = spec.responded_at.column, _v("responded_at_text"), spec.responded_at.earliest
     layout = " or ".join(spec.responded_at.formats) or "ISO 8601 (declare `format:` for other layouts)"
     return [
         RowRule("responded_at_missing", column, "is empty, expected when the customer responded",
@@ -81,6 +81,10 @@ def _timestamp_rules(spec: SourceSpec) -> list[RowRule]:
                 "ExpectColumnValuesToNotBeNull",
                 {"column": "responded_at", "row_condition": f"{text}.notnull()", "condition_parser": "pandas"},
                 shows=text),
+        RowRule("responded_at_implausible", column,
+                f"expected a time on or after {earliest:%Y-%m-%d} (`responded_at.earliest`): a two-digit year "
+                "read as four digits? declare `format:` with %y", "ExpectColumnValuesToBeBetween",
+                {"column": "responded_at", "min_value": f"{earliest:%Y-%m-%d}T00:00:00+00:00"}, shows=text),
         RowRule("responded_at_in_future", column, "expected a time that is not in the future",
                 "ExpectColumnValuesToBeBetween", {"column": "responded_at", "max_value": "now"}, shows=text),
     ]

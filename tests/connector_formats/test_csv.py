@@ -245,6 +245,32 @@ def test_an_unterminated_quote_rejects_the_file_instead_of_swallowing_records(tm
     assert caught.value.rule == "csv_quoting" and "record 1" in str(caught.value)
 
 
+def test_a_file_cut_inside_a_quoted_value_loads_its_complete_records_and_rejects_the_cut_one(tmp_path):
+    # A copy that failed half-way through the Salesforce report: the last record ends inside its comment.
+    whole = (SAMPLES / "sales_quoted_crlf.csv").read_bytes()
+    path = tmp_path / "copied.csv"
+    path.write_bytes(whole[:whole.index(b"SCIM") + 2])
+
+    got = read_all("csv", path)
+
+    assert got.column("Opportunity ID") == ["0065g00000OPP01AAA"] and got.column("source_row") == [1]
+    assert [(r.source_row, r.rule) for r in got.rejects] == [(2, "truncated_record")]
+    assert got.rejects[0].raw_text == '0065g00000OPP02AAA,Globex,"needs SSO\r\nand SC'
+    assert "cut short" in got.rejects[0].detail
+
+
+def test_a_cut_after_a_quoted_record_spanning_lines_finds_the_record_start(tmp_path):
+    whole = (SAMPLES / "sales_quoted_crlf.csv").read_bytes()
+    path = tmp_path / "copied.csv"
+    path.write_bytes(whole[:whole.index(b'Intl""",,') + 4])  # inside "Initech ""Intl"""
+
+    got = read_all("csv", path)
+
+    assert got.column("Opportunity ID") == ["0065g00000OPP01AAA", "0065g00000OPP02AAA"]
+    assert [(r.source_row, r.rule, r.raw_text) for r in got.rejects] == [
+        (3, "truncated_record", '0065g00000OPP03AAA,"Initech ""Intl')]
+
+
 def test_lines_of_separators_only_are_not_records(tmp_path):
     # Excel saves its "used range": rows once typed in and cleared come back as ,,,, after the data.
     path = tmp_path / "export.csv"
@@ -266,6 +292,27 @@ def test_a_byte_order_mark_wins_over_the_declared_encoding(tmp_path, declared):
 
     assert got.columns == ["Case Number", "Account Name"]
     assert got.column("Account Name") == ["Müller Maschinenbau GmbH"]
+
+
+@pytest.mark.parametrize("declared", ["cp1252", "latin-1"])
+def test_a_utf8_file_without_byte_order_mark_is_read_as_utf8_whatever_the_spec_declares(tmp_path, declared):
+    # The spec was written for the CRM's cp1252 exports; this month's file is a Google Sheets download
+    # (File > Download > CSV): UTF-8, no byte-order mark, CRLF line ends.
+    path = tmp_path / "export.csv"
+    path.write_bytes("Case Number,Account Name,Comment\r\n00001026,Müller Maschinenbau GmbH,très bien – merci\r\n"
+                     .encode("utf-8"))
+
+    got = read_all("csv", path, encoding=declared)
+
+    assert got.column("Account Name") == ["Müller Maschinenbau GmbH"]
+    assert got.column("Comment") == ["très bien – merci"]
+
+
+def test_a_file_that_is_not_utf8_is_still_read_in_the_declared_encoding():
+    got = read_all("csv", SAMPLES / "legacy_cp1252.csv", encoding="cp1252")
+    raw = (SAMPLES / "legacy_cp1252.csv").read_bytes().decode("cp1252")
+
+    assert any(value and value in raw and not value.isascii() for column in got.columns for value in got.column(column))
 
 
 def test_a_title_and_a_blank_line_before_the_header_keep_records_numbered(tmp_path):

@@ -89,6 +89,24 @@ def test_a_timestamp_of_neither_layout_is_refused(tmp_path):
     assert error.rule == "not_google_forms" and "2024-03-18T09:02:11Z" in error.detail
 
 
+def test_a_row_typed_by_hand_into_the_linked_sheet_does_not_refuse_the_file():
+    # Someone typed a response into the Sheet in their own date layout; the rest is the Sheet's export.
+    got = read_all("google_forms_csv", SAMPLES / "google_forms_sheet_hand_typed.csv", options={"multi_select": [FEATURES]})
+
+    assert got.column("Timestamp")[-2:] == ["09.04.2024 14:30", "4/10/2024 11:20:05"]
+    assert got.column(FEATURES)[-1] == '["Dashboards","Alerts"]'  # the layout (and its separator) of the majority
+    assert got.column("source_row") == list(range(1, 8)) and got.rejects == []
+
+
+def test_a_file_where_most_timestamps_fit_neither_layout_is_refused(tmp_path):
+    path = tmp_path / "responses.csv"
+    path.write_text("Timestamp,Q\n09.04.2024 14:30,a\n10.04.2024 09:12,b\n3/18/2024 9:02:11,c\n", encoding="utf-8")
+
+    error = error_of("google_forms_csv", path)
+
+    assert error.rule == "not_google_forms" and "09.04.2024 14:30" in error.detail
+
+
 def test_multi_select_must_name_columns_of_the_file():
     error = error_of("google_forms_csv", DOWNLOAD, options={"multi_select": ["Features"]})
 

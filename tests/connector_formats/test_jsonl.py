@@ -67,6 +67,37 @@ def test_crlf_lines_and_blank_lines(tmp_path):
     assert got.column("source_row") == [1, 2, 3]
 
 
+def test_a_file_cut_inside_its_last_record_loads_the_records_before_it(tmp_path):
+    whole = (SAMPLES / "product_survey.jsonl").read_bytes()
+    path = tmp_path / "copied.jsonl"
+    path.write_bytes(whole[:whole.index(b'"device"')])  # the copy stopped inside R-103
+
+    got = read_all("jsonl", path)
+
+    assert got.column("response_id") == ["R-100", "R-101", "R-102"] and got.column("source_row") == [1, 2, 3]
+    assert [(r.source_row, r.rule) for r in got.rejects] == [(4, "truncated_record")]
+    assert got.rejects[0].raw_text.startswith('{"response_id": "R-103"')
+
+
+def test_a_last_line_without_line_break_that_parses_is_a_record(tmp_path):
+    path = tmp_path / "export.jsonl"
+    path.write_bytes(b'{"id": "a"}\n{"id": "b"}')
+
+    got = read_all("jsonl", path)
+
+    assert got.column("id") == ["a", "b"] and got.rejects == []
+
+
+def test_a_file_of_one_cut_record_is_that_reject(tmp_path):
+    path = tmp_path / "export.jsonl"
+    path.write_bytes(b'{"id": "a", "comm')
+
+    got = read_all("jsonl", path)
+
+    assert got.rows == []
+    assert [(r.source_row, r.rule) for r in got.rejects] == [(1, "truncated_record")]
+
+
 def test_malformed_line_is_a_json_parse_error_naming_the_file():
     with pytest.raises(ConnectorError) as caught:
         list(read_file("jsonl", SAMPLES / "product_survey_truncated.jsonl", "product_survey_truncated.jsonl").batches)

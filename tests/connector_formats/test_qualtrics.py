@@ -301,3 +301,18 @@ def test_an_export_through_the_api_stating_z_is_read_as_utc(tmp_path):
     path.write_bytes(NUMERIC.read_bytes().replace(b'""timeZone"":""America/Denver""', b'""timeZone"":""Z""'))
 
     assert set(read_all_zones(path).values()) == {"UTC"}
+
+
+def test_an_export_cut_inside_its_last_response_loads_the_responses_before_it(tmp_path):
+    whole = (SAMPLES / "qualtrics_numeric.csv").read_bytes()
+    path = tmp_path / "copied.csv"
+    path.write_bytes(whole[:whole.rindex(b"really.") + 3])
+
+    got = read_all("qualtrics_csv", path)
+    complete = read_all("qualtrics_csv", SAMPLES / "qualtrics_numeric.csv")
+
+    assert got.column("ResponseId") == complete.column("ResponseId")[:-1]
+    assert [r for r in got.rejects if r.rule != "truncated_record"] == complete.rejects
+    cut = [r for r in got.rejects if r.rule == "truncated_record"]
+    assert len(cut) == 1 and cut[0].raw_text.startswith("2024-03-13 14:22:09") and cut[0].raw_text.endswith("rea")
+    assert cut[0].source_row == complete.column("source_row")[-1]

@@ -8,6 +8,7 @@ numbers per column.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field, replace
 from importlib.resources import files
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 import pyarrow as pa
 
 from connectors import LINEAGE_FIELDS, ConnectorError, read_file
+from connectors.base import is_utf8
 
 from warehouse.db import connect
 from warehouse.ddl import quote
@@ -53,6 +55,11 @@ class ColumnProfile:
     n_offset_timestamp: int = 0
     n_iso_timestamp: int = 0
     n_date_like: int = 0
+    n_phone: int = 0          # values shaped like a phone number (+1 555 555 0123)
+    n_ip: int = 0             # IPv4 / IPv6 addresses
+    n_address: int = 0        # a house number and a street (221B Baker Street, Hauptstraße 5)
+    n_name_shaped: int = 0    # one to four capitalised words of letters (Dana Lee)
+    n_coordinate: int = 0     # decimals within ±180 (39.7392)
     value_counts: dict[str, int] | None = None  # value → count, for columns with few distinct values
     timestamp_formats: dict[str, int] = field(default_factory=dict)
 
@@ -102,6 +109,10 @@ def profile_file(path: Path, fmt: str, encoding: str | None = None,
     A file that is not UTF-8 (nor declares another encoding with a byte-order mark) is read as
     :data:`FALLBACK_ENCODING` when no encoding is given, and the profile says the encoding is a guess.
     """
+    if encoding is None and _is_delimited(fmt) and not _has_bom(path) and not is_utf8(path):
+        # Decided before reading: read as UTF-8, a record with a stray delimiter breaks on its first
+        # non-UTF-8 byte as a parse error, not as the encoding error the fallback below waits for.
+        return replace(_profile(path, fmt, FALLBACK_ENCODING, dict(options or {})), encoding_guessed=True)
     try:
         return _profile(path, fmt, encoding, dict(options or {}))
     except ConnectorError as error:
@@ -109,6 +120,15 @@ def profile_file(path: Path, fmt: str, encoding: str | None = None,
             raise
     profile = _profile(path, fmt, FALLBACK_ENCODING, dict(options or {}))
     return replace(profile, encoding_guessed=True)
+
+
+def _is_delimited(fmt: str) -> bool:
+    return fmt == "csv" or fmt.endswith("_csv")
+
+
+def _has_bom(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(4).startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"))
 
 
 def _profile(path: Path, fmt: str, encoding: str | None, options: dict[str, Any]) -> FileProfile:
@@ -212,8 +232,10 @@ def _layouts(connection, columns: list[str]) -> dict[str, dict[str, int]]:
     """Per date-like column, how many values each strptime layout reads (layouts must be constants)."""
     if not columns:
         return {}
-    counts = ", ".join(f"count(try_strptime(v, $f{i}))" for i in range(len(TIMESTAMP_FORMATS)))
-    params = {f"f{i}": fmt for i, fmt in enumerate(TIMESTAMP_FORMATS)} | {"columns": columns}
+    # A layout that reads a year before 1900 misreads a two-digit one: `%Y` takes "8/25/22" as the year 22.
+    counts = ", ".join(f"count(*) filter (try_strptime(v, $f{i}) >= $earliest)" for i in range(len(TIMESTAMP_FORMATS)))
+    params = {f"f{i}": fmt for i, fmt in enumerate(TIMESTAMP_FORMATS)} | {"columns": columns,
+                                                                         "earliest": dt.datetime(1900, 1, 1)}
     rows = connection.execute(f"select col, {counts} from sample_values "
                               "where list_contains($columns::varchar[], col) group by col", params).fetchall()
     return {row[0]: {fmt: n for fmt, n in zip(TIMESTAMP_FORMATS, row[1:]) if n} for row in rows}

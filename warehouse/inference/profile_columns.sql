@@ -28,6 +28,20 @@ select
                      and regexp_matches(v, '^\d{4}-\d{2}-\d{2}')) as n_iso_timestamp,
     count(*) filter (regexp_matches(v, '\d{1,4}[/.\- ]\d{1,2}[/.\- ,]+\d{2,4}|[A-Za-z]{3} \d{1,2}, \d{4}'))
         as n_date_like,
+    -- What personal data looks like, so that a column is left out for its values, not for a word of its question.
+    count(*) filter (regexp_full_match(v, '\+?[0-9][0-9 ().\-/]{5,22}[0-9]')
+                     and length(regexp_replace(v, '[^0-9]', '', 'g')) between 7 and 15
+                     and (x is null or left(v, 1) = '+')) as n_phone,
+    count(*) filter (regexp_full_match(v, '((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)')
+                     or regexp_full_match(v, '([0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}')) as n_ip,
+    -- 221B Baker Street, 1600 Amphitheatre Parkway; Hauptstraße 5
+    count(*) filter (regexp_matches(v, '^\d+[A-Za-z]?,?\s+\p{L}{2,}')
+                     or regexp_matches(lower(v), '\p{L}(straße|strasse|str\.|weg|gasse|allee|platz|ring)\s+\d+'))
+        as n_address,
+    -- one to four capitalised words of letters: Dana, Dana Lee, O'Brien, Zoë Lefèvre
+    count(*) filter (length(v) <= 40 and regexp_full_match(v, '\p{Lu}[\p{L}''’.-]*( \p{Lu}[\p{L}''’.-]*){0,3}'))
+        as n_name_shaped,
+    count(*) filter (regexp_full_match(v, '-?\d{1,3}\.\d+') and abs(x) <= 180) as n_coordinate,
     case when count(distinct v) <= $max_distinct then histogram(v) end as value_counts
 from numbers
 group by col

@@ -218,9 +218,11 @@ def _account(proposal: Proposal, columns: _Columns) -> None:
         account["name"] = columns.take(company).name
         notes.insert(0, f"name {_label(company)}")
         unsure = unsure or (_weight(company, HINTS.company) or 0) < 6
-    if not account:
-        raise InferenceError("no column names the customer: expected e-mail addresses, Salesforce account ids, "
-                             "or a company column (named e.g. Company, Organisation, Account Name)")
+    if not account:  # an anonymous form: its responses load unattributed, and the spec says so
+        proposal.absent["account"] = Note("no column names the customer (no e-mail addresses, Salesforce account "
+                                          "ids or company column): responses load with no account; add "
+                                          "`account: {name: <column>}` if one does", guess=True)
+        return
     ordered = {k: account[k] for k in ("name", "email", "crm_id") if k in account}
     proposal.spec["account"] = ordered
     missing = [k for k in ("name", "email", "crm_id") if k not in account]
@@ -487,14 +489,27 @@ def _comment(proposal: Proposal, columns: _Columns) -> None:
 
 
 def _is_personal(column: ColumnProfile) -> bool:
+    """Does the column hold personal data? Decided by its values where the sample has some.
+
+    E-mail addresses, phone numbers, IP and street addresses are personal whatever the column is called;
+    names and coordinates look like other answers (Dana, Dashboards; 39.7392, 12.5), so those count
+    where the header also says so. A question that mentions a street or what a customer did first holds
+    answers: kept. A column the sample leaves empty can only be judged by its header.
+    """
     words = _words(column)
     if column.n_email:
         return True
     if column.distinct_values and all(v.lower() in column.name.lower() for v in column.distinct_values):
         return False  # a multi-select answer column holds its option's text ("Phone"), nothing personal
-    if words & HINTS.personal:
+    if not column.n_filled:
+        return bool(words & HINTS.personal) or ("name" in words and not (words & HINTS.not_personal))
+    if words & HINTS.sensitive or any(column.share(n) >= THRESHOLDS.personal_share
+                                      for n in (column.n_phone, column.n_ip, column.n_address)):
         return True
-    return "name" in words and not (words & HINTS.not_personal)
+    names_a_person = bool(words & HINTS.person) and not (words & HINTS.not_personal)
+    if names_a_person and column.share(column.n_name_shaped) >= THRESHOLDS.personal_share:
+        return True
+    return bool(words & HINTS.coordinate) and column.share(column.n_coordinate) >= THRESHOLDS.personal_share
 
 
 def _attributes(proposal: Proposal, columns: _Columns) -> None:

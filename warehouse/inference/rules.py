@@ -24,7 +24,9 @@ __all__ = ["Thresholds", "THRESHOLDS", "ScaleGuess", "detect_scale", "TimestampC
 class Thresholds:
     """How sure a share of the sample must make us. Shares are of the column's non-empty values."""
 
-    timestamp_parsed: float = 0.9      # values one timestamp rule reads, to call the column a timestamp
+    # values one timestamp rule reads, to call the column a timestamp: a majority, so that a row typed by hand
+    # into the linked Sheet (09.04.2024 14:30 among 3/18/2024 9:02:11) is a rejected row, not a refused file
+    timestamp_parsed: float = 0.5
     timestamp_sure: float = 0.98       # below this, the timestamp is marked as a guess (rejects would follow)
     email_share: float = 0.8           # values shaped like an e-mail address
     crm_id_share: float = 0.9          # values shaped like a Salesforce id
@@ -38,6 +40,7 @@ class Thresholds:
     choice_max_distinct: int = 40      # a choice column has few distinct answers
     comment_mean_length: int = 25      # characters, for free text without a telling name
     topic_mean_length: int = 60        # characters; longer is free text, not a topic
+    personal_share: float = 0.8        # values shaped like personal data (phone, address, a person's name)
 
 
 THRESHOLDS = Thresholds()
@@ -175,7 +178,8 @@ def _number(text: str) -> float | None:
 TIMESTAMP_FORMATS = (
     "%m/%d/%Y %I:%M:%S %p", "%d/%m/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%d/%m/%Y %I:%M %p",
     "%m/%d/%Y %H:%M:%S", "%d/%m/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%d/%m/%Y %H:%M", "%m/%d/%Y", "%d/%m/%Y",
-    "%m/%d/%y %H:%M", "%d/%m/%y %H:%M", "%m/%d/%y", "%d/%m/%y",
+    "%m/%d/%y %I:%M:%S %p", "%d/%m/%y %I:%M:%S %p", "%m/%d/%y %I:%M %p", "%d/%m/%y %I:%M %p",
+    "%m/%d/%y %H:%M:%S", "%d/%m/%y %H:%M:%S", "%m/%d/%y %H:%M", "%d/%m/%y %H:%M", "%m/%d/%y", "%d/%m/%y",
     "%Y/%m/%d %I:%M:%S %p", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d",
     "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%d.%m.%y",
     "%d-%m-%Y %H:%M:%S", "%m-%d-%Y %H:%M:%S", "%d-%m-%Y", "%m-%d-%Y",
@@ -222,13 +226,13 @@ def detect_timestamp(counts: TimestampCounts, thresholds: Thresholds = THRESHOLD
     if counts.n_filled == 0:
         return None
     share = {"offset": counts.n_offset / counts.n_filled, "iso": counts.n_iso / counts.n_filled}
-    if share["offset"] >= thresholds.timestamp_parsed:
+    if share["offset"] > thresholds.timestamp_parsed:
         return TimestampGuess(None, True, share["offset"])
-    if share["iso"] + share["offset"] >= thresholds.timestamp_parsed:
+    if share["iso"] + share["offset"] > thresholds.timestamp_parsed:
         return TimestampGuess(None, False, share["iso"] + share["offset"])
     ranked = sorted(counts.by_format.items(), key=lambda item: (-item[1], TIMESTAMP_FORMATS.index(item[0])
                                                                 if item[0] in TIMESTAMP_FORMATS else 99))
-    if not ranked or ranked[0][1] / counts.n_filled < thresholds.timestamp_parsed:
+    if not ranked or ranked[0][1] / counts.n_filled <= thresholds.timestamp_parsed:
         return None
     best, n_best = ranked[0]
     twin = _twin(best)
@@ -270,8 +274,11 @@ class Hints:
     topic: dict[str, int]
     comment: dict[str, int]
     not_comment: frozenset[str]
-    personal: frozenset[str]
+    personal: frozenset[str]     # the header of a column the sample leaves empty
     not_personal: frozenset[str]
+    person: frozenset[str]       # a column of name-shaped values under these words names a person
+    coordinate: frozenset[str]   # ... of decimals, a place
+    sensitive: frozenset[str]    # personal whatever the values look like
 
 
 HINTS = Hints(
@@ -281,7 +288,7 @@ HINTS = Hints(
                                "organisation", "organization", "contact", "company", "requester", "agent",
                                "assignee", "group", "brand", "form", "recipient", "distribution", "panel",
                                "network", "landing", "session"}),
-    timestamp={"submitted": 10, "submit": 10, "recorded": 10, "responded": 10, "completed": 9, "answered": 9, "end": 8,
+    timestamp={"submitted": 10, "submit": 10, "recorded": 10, "responded": 10, "completed": 9, "completion": 9, "answered": 9, "end": 8,
                "ended": 8, "finished": 7, "sent": 6, "closed": 6, "close": 6, "timestamp": 5, "response": 4,
                "survey": 4, "date": 3, "time": 3, "created": 3, "at": 2, "landed": 1, "start": 0, "started": 0,
                "updated": 0, "modified": 0, "due": -1, "birth": -5},
@@ -311,4 +318,8 @@ HINTS = Hints(
                         "dob", "ssn", "address", "assignee", "requester", "email", "mail"}),
     not_personal=frozenset({"company", "organisation", "organization", "account", "product", "survey",
                             "plan", "team", "org", "customer", "file", "brand", "form"}),
+    person=frozenset({"name", "firstname", "lastname", "fullname", "owner", "assignee", "requester", "respondent",
+                      "contact", "recipient"}),
+    coordinate=frozenset({"latitude", "longitude", "lat", "lng", "lon", "location"}),
+    sensitive=frozenset({"birthday", "birth", "dob", "ssn"}),
 )

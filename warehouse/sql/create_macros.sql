@@ -1,8 +1,11 @@
 -- Macros shared by staging, account resolution and the marts. Temporary: defined on every connection,
 -- so the database file never depends on a macro's old definition.
 
--- Text as it matters: trimmed, and empty means absent.
-create or replace temp macro sb_text(v) as nullif(trim(v::varchar), '');
+-- Text as it matters: trimmed, and empty means absent. Trimmed of every blank a pasted value brings along
+-- (tab, line breaks, no-break and ideographic spaces, a stray byte-order mark), not only spaces: "jo@acme.com<TAB>" copied
+-- from a spreadsheet is jo@acme.com.
+create or replace temp macro sb_text(v) as nullif(trim(v::varchar, ' ' || chr(9) || chr(10) || chr(11) || chr(12)
+    || chr(13) || chr(133) || chr(160) || chr(8199) || chr(8239) || chr(12288) || chr(65279)), '');
 
 -- A short, stable hash for ids built from content.
 create or replace temp macro sb_hash(v) as left(sha256(v), 32);
