@@ -217,8 +217,12 @@ class SourceSpec(_Strict):
     @field_validator("path")
     @classmethod
     def _relative_path(cls, value: str) -> str:
-        if Path(value).is_absolute() or ".." in Path(value).parts:
-            raise ValueError(f"a glob relative to the home, got {value!r}")
+        # Only landing/ holds exports: a glob reaching elsewhere would load the home's secrets or databases.
+        parts = Path(value).parts
+        if Path(value).is_absolute() or ".." in parts or parts[:1] != ("landing",) or len(parts) < 2 \
+                or any(part.startswith(".") for part in parts):
+            raise ValueError(f"a glob under landing/ relative to the home with no hidden part, "
+                             f"e.g. landing/service/*.csv, got {value!r}")
         return value
 
     @model_validator(mode="after")

@@ -9,6 +9,7 @@ recorded as rejected (with the reason, in ``meta.files`` and ``quarantine.reject
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -43,13 +44,49 @@ class LandingResult:
 
 
 def landing_files(home: Home, spec: SourceSpec) -> list[Path]:
-    """The files the spec's glob matches, in name order (the order they are loaded)."""
-    return sorted(p for p in home.root.glob(spec.path) if p.is_file())
+    """The files the spec's glob matches under ``landing/``, in name order (the order they are loaded).
+
+    Hidden files and folders never match (editors' lock files, ``.secrets``), nor does anything reached through
+    a linked folder: the glob must not lead out of ``landing/``. A link to a file is matched, and refused when
+    landed (:func:`_landing_refusal`), so that the operator sees it.
+    """
+    landing = home.landing.resolve()
+    return sorted(p for p in home.root.glob(spec.path)
+                  if _inside_landing(p, home, landing) and (p.is_symlink() or p.is_file()))
+
+
+def _inside_landing(path: Path, home: Home, landing: Path) -> bool:
+    try:
+        relative = path.relative_to(home.landing)
+    except ValueError:
+        return False
+    hidden = any(part.startswith(".") for part in relative.parts)
+    return not hidden and path.parent.resolve() == landing.joinpath(*relative.parts[:-1])
 
 
 def file_digest(path: Path) -> str:
+    """The hash of the file's content; of the link itself for a symbolic link, whose target is never read."""
+    if path.is_symlink():
+        return hashlib.sha256(b"symlink\0" + os.fsencode(os.readlink(path))).hexdigest()
     with path.open("rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+# DuckDB's readers take these as glob characters: a file named "*.jsonl" would read every file of its folder.
+_GLOB_CHARACTERS = frozenset("*?[")
+
+
+def _landing_refusal(path: Path, source_file: str) -> ConnectorError | None:
+    """Why a landing file must not be read at all, or None."""
+    if path.is_symlink():
+        return ConnectorError(source_file, None, "symbolic_link",
+                              "landing files must be regular files, this one links elsewhere; copy the export into "
+                              "landing/ instead of linking it")
+    if _GLOB_CHARACTERS & set(path.name):
+        return ConnectorError(source_file, None, "glob_character_in_name",
+                              f"the file name has one of {''.join(sorted(_GLOB_CHARACTERS))}, which readers take as a "
+                              "pattern matching other files; rename the file")
+    return None
 
 
 def land_source(connection: duckdb.DuckDBPyConnection, home: Home, spec: SourceSpec, run_id: str) -> LandingResult:
@@ -63,7 +100,15 @@ def land_files(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, files: l
     """Append the given files (path, lineage name) that the raw table has not seen yet."""
     result = LandingResult(spec.name, files_seen=len(files))
     _ensure_raw_table(connection, spec)
-    for (path, source_file, file_id), opening in _read_ahead(spec, unseen_files(connection, spec, files)):
+    unseen = []
+    for path, source_file, file_id in unseen_files(connection, spec, files):
+        refusal = _landing_refusal(path, source_file)
+        if refusal is None:
+            unseen.append((path, source_file, file_id))
+            continue
+        _reject_file(connection, spec, source_file, file_id, path.lstat().st_size, run_id, refusal)
+        result.files_rejected[source_file] = str(refusal)
+    for (path, source_file, file_id), opening in _read_ahead(spec, unseen):
         try:
             rows, drift = _land_file(connection, spec, opening, path, source_file, file_id, run_id)
         except ConnectorError as error:
@@ -120,7 +165,7 @@ _RACY_NS = 3_000_000_000
 
 
 def _file_facts(path: Path) -> tuple[int, int, int, int]:
-    stat = path.stat()
+    stat = path.lstat()  # of a link itself: its target is never read
     return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
 
 

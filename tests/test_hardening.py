@@ -1,0 +1,80 @@
+"""Issue 18: what an attacker or an unlucky operator could do to a home, refused or repaired."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from schemas import builtin_sources_dir
+from schemas.spec import SpecError, load_spec, parse_spec
+from warehouse.db import pipeline_connection
+from warehouse.home import Home
+from warehouse.raw import land_source, landing_files
+
+from conftest import PRODUCT_JSONL
+
+
+def _jsonl_spec():
+    return load_spec(builtin_sources_dir() / "product_planning_jsonl.yaml")
+
+
+def _write_jsonl(path: Path, records: list[dict]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+
+
+# --- item 5: landing globs stay in landing/ -------------------------------------------------------------
+
+@pytest.mark.parametrize("glob", ["**/pii_salt", ".secrets/*", "landing/../.secrets/*", "/etc/*.conf",
+                                  "landing/.hidden/*.jsonl", "pipeline.duckdb", "landing"])
+def test_a_spec_path_outside_landing_is_a_spec_error(glob: str) -> None:
+    data = _jsonl_spec().model_dump(mode="json") | {"path": glob}
+    with pytest.raises(SpecError) as raised:
+        parse_spec(data, "sources/leak.yaml")
+    assert "key 'path'" in str(raised.value) and "landing/" in str(raised.value)
+
+
+def test_hidden_files_and_linked_folders_never_match(home: Home, tmp_path: Path) -> None:
+    spec = _jsonl_spec().model_copy(update={"path": "landing/**/*.jsonl"})
+    _write_jsonl(home.landing / "product" / "planning.jsonl", PRODUCT_JSONL)
+    _write_jsonl(home.landing / "product" / ".~lock.planning.jsonl", PRODUCT_JSONL)
+    _write_jsonl(home.landing / ".cache" / "old.jsonl", PRODUCT_JSONL)
+    _write_jsonl(tmp_path / "elsewhere" / "outside.jsonl", PRODUCT_JSONL)
+    (home.landing / "linked").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    spec_star = spec.model_copy(update={"path": "landing/*/*.jsonl"})
+    for glob_spec in (spec, spec_star):
+        assert [p.relative_to(home.root).as_posix() for p in landing_files(home, glob_spec)] == \
+            ["landing/product/planning.jsonl"]
+
+
+def test_a_linked_file_is_refused_without_reading_its_target(home: Home, monkeypatch) -> None:
+    monkeypatch.delenv("SILOBRIDGE_PII_SALT", raising=False)
+    from warehouse.privacy import pii_salt
+
+    salt = pii_salt(home)
+    (home.landing / "product").mkdir(parents=True)
+    (home.landing / "product" / "salt.jsonl").symlink_to(home.secrets / "pii_salt")
+    with pipeline_connection(home) as connection:
+        landed = land_source(connection, home, _jsonl_spec(), "run-1")
+        again = land_source(connection, home, _jsonl_spec(), "run-2")
+        files = connection.execute("select source_file, status, rows_read, error from meta.files").fetchall()
+        rejects = connection.execute("select rule, detail, raw_record from quarantine.rejects").fetchall()
+    assert list(landed.files_rejected) == ["landing/product/salt.jsonl"] and again.files_rejected == {}
+    assert [(f[0], f[1], f[2]) for f in files] == [("landing/product/salt.jsonl", "rejected", 0)]
+    assert [r[0] for r in rejects] == ["symbolic_link"]
+    assert salt not in repr(files) + repr(rejects)
+
+
+def test_a_file_named_like_a_glob_is_refused_not_read_as_one(home: Home) -> None:
+    _write_jsonl(home.landing / "product" / "planning_2024-05.jsonl", PRODUCT_JSONL)
+    _write_jsonl(home.landing / "product" / "*.jsonl", [{**PRODUCT_JSONL[0], "response_id": "R-900"}])
+    with pipeline_connection(home) as connection:
+        landed = land_source(connection, home, _jsonl_spec(), "run-1")
+        files = dict(connection.execute("select source_file, rows_read from meta.files").fetchall())
+        raw_rows = connection.execute("select count(*) from raw.product_planning_jsonl").fetchall()[0][0]
+    assert "glob_character_in_name" in landed.files_rejected["landing/product/*.jsonl"]
+    assert files == {"landing/product/*.jsonl": 0, "landing/product/planning_2024-05.jsonl": 3}
+    assert raw_rows == 3
