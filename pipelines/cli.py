@@ -279,17 +279,22 @@ def accounts_explain(home: str | None, account: str) -> None:
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
               help="Write to this file instead of standard output (required for parquet on a terminal).")
 @click.option("--max-rows", default=40, show_default=True, help="Rows shown in table format.")
-def sql(home: str | None, query: str, output_format: str, output: str | None, max_rows: int) -> None:
+@click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
+              help="Seconds after which the query is stopped.")
+@click.option("--memory-limit", default="2GB", show_default=True, help="Memory the query may use, e.g. 512MB.")
+def sql(home: str | None, query: str, output_format: str, output: str | None, max_rows: int, timeout: float,
+        memory_limit: str) -> None:
     """Run a read-only SQL query against the published warehouse."""
-    from pipelines.sql_access import QueryRefused, run_query
+    from pipelines.sql_access import QueryFailed, QueryRefused, run_query
 
     home_dir = _home(home)
     if not home_dir.warehouse_db.exists():
         click.echo(f"error: no published warehouse at {home_dir.warehouse_db}; run `silobridge run` first", err=True)
         sys.exit(2)
     try:
-        run_query(home_dir.warehouse_db, query, output_format, Path(output) if output else None, max_rows)
-    except QueryRefused as refused:
+        run_query(home_dir.warehouse_db, query, output_format, Path(output) if output else None, max_rows, timeout,
+                  memory_limit)
+    except (QueryRefused, QueryFailed) as refused:
         click.echo(f"error: {refused}", err=True)
         sys.exit(2)
 
