@@ -78,3 +78,24 @@ def test_a_file_named_like_a_glob_is_refused_not_read_as_one(home: Home) -> None
     assert "glob_character_in_name" in landed.files_rejected["landing/product/*.jsonl"]
     assert files == {"landing/product/*.jsonl": 0, "landing/product/planning_2024-05.jsonl": 3}
     assert raw_rows == 3
+
+
+# --- item 3: the raw table's own column names are refused in exports ----------------------------------
+
+def test_an_export_with_an_internal_column_name_is_rejected_naming_file_and_column(home: Home) -> None:
+    from conftest import SERVICE_CSV
+
+    spec = load_spec(builtin_sources_dir() / "service_followup.yaml")
+    header, first, *_ = SERVICE_CSV.splitlines()
+    (home.landing / "service").mkdir(parents=True)
+    (home.landing / "service" / "a_with_file_id.csv").write_text(f"{header},_File_Id\n{first},x\n", encoding="utf-8")
+    (home.landing / "service" / "b_plain.csv").write_text(SERVICE_CSV, encoding="utf-8")
+    with pipeline_connection(home) as connection:
+        landed = land_source(connection, home, spec, "run-1")
+        (home.landing / "service" / "c_later.csv").write_text(f"{header}\n{first.replace('ZD-1', 'ZD-7')}\n")
+        later = land_source(connection, home, spec, "run-2")
+        rows = connection.execute("select count(*) from raw.service_followup").fetchall()[0][0]
+    error = landed.files_rejected["landing/service/a_with_file_id.csv"]
+    assert "reserved_column" in error and "'_File_Id'" in error
+    assert landed.files_loaded == ["landing/service/b_plain.csv"] and later.files_loaded == ["landing/service/c_later.csv"]
+    assert rows == 5 + 1

@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from connectors import ConnectorError, FileRead, RowReject, read_file
+from connectors import LINEAGE_FIELDS, ConnectorError, FileRead, RowReject, read_file
 from schemas.spec import SourceSpec
 
 from warehouse.ddl import quote
@@ -31,6 +31,8 @@ __all__ = ["LandingResult", "land_source", "land_files", "landing_files", "file_
 
 # Pipeline bookkeeping on raw rows; underscored so they cannot meet a department's column names.
 _RAW_LINEAGE = "source_file varchar, source_row bigint, _file_id varchar, _run_id varchar, _loaded_at timestamptz"
+# The names above, lower-cased: DuckDB's identifiers ignore case, so "_File_Id" is "_file_id" to it.
+RESERVED_COLUMNS = tuple(part.split()[0] for part in _RAW_LINEAGE.split(", "))
 
 
 @dataclass
@@ -200,6 +202,7 @@ def _land_file(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, opening:
     opened: FileRead = opening.result()
     has_columns = bool(opened.columns)  # none: an empty API page, whose columns nothing says
     if has_columns:
+        _refuse_reserved(opened.columns, source_file)
         _require_columns(spec, opened, source_file)
         _require_stated_zone(spec, opened, source_file)
     connection.begin()
@@ -260,6 +263,15 @@ def with_added_columns(connection: duckdb.DuckDBPyConnection, spec: SourceSpec) 
         "group by column_name order by min(detected_at), column_name", [spec.name]).fetchall()
         if row[0] not in spec.mapped_columns()]
     return spec.model_copy(update={"attributes": [*spec.attributes, *added]}) if added else spec
+
+
+def _refuse_reserved(columns: list[str], source_file: str) -> None:
+    """A file bringing a column named like the raw table's lineage would clash with it in every later run."""
+    clash = [c for c in columns if c.lower() in RESERVED_COLUMNS and c not in LINEAGE_FIELDS]
+    if clash:
+        raise ConnectorError(source_file, 1, "reserved_column",
+                             f"column(s) {clash} have names silobridge keeps for itself ({', '.join(RESERVED_COLUMNS)}, "
+                             "in any case); rename them in the export")
 
 
 def _require_columns(spec: SourceSpec, opened: FileRead, source_file: str) -> None:
