@@ -99,3 +99,35 @@ def test_an_export_with_an_internal_column_name_is_rejected_naming_file_and_colu
     assert "reserved_column" in error and "'_File_Id'" in error
     assert landed.files_loaded == ["landing/service/b_plain.csv"] and later.files_loaded == ["landing/service/c_later.csv"]
     assert rows == 5 + 1
+
+
+# --- item 2: a file's width is capped, and memory does not grow with the square of its columns -------------
+
+def _wide_service_csv(path: Path, n_columns: int) -> None:
+    from conftest import SERVICE_CSV
+
+    header, *rows = SERVICE_CSV.splitlines()[:3]
+    extra = n_columns - len(header.split(","))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(header + "".join(f",question_{i:05d}" for i in range(extra)) + "\n"
+                    + "".join(row + ",1" * extra + "\n" for row in rows), encoding="utf-8")
+
+
+def test_a_file_wider_than_the_cap_is_rejected_and_one_at_the_cap_loads_in_bounded_memory(home: Home) -> None:
+    import resource
+
+    from warehouse.raw import MAX_COLUMNS_PER_FILE
+
+    spec = load_spec(builtin_sources_dir() / "service_followup.yaml")
+    _wide_service_csv(home.landing / "service" / "a_too_wide.csv", 20_000)
+    _wide_service_csv(home.landing / "service" / "b_at_the_cap.csv", MAX_COLUMNS_PER_FILE)
+    peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pipeline_connection(home) as connection:
+        landed = land_source(connection, home, spec, "run-1")
+        width = len(connection.sql("from raw.service_followup limit 0").columns)
+    grown_mib = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak_before) / 1024
+    assert "too_many_columns" in landed.files_rejected["landing/service/a_too_wide.csv"]
+    assert "20,000 columns" in landed.files_rejected["landing/service/a_too_wide.csv"]
+    assert landed.files_loaded == ["landing/service/b_at_the_cap.csv"] and landed.rows_read == 2
+    assert width == MAX_COLUMNS_PER_FILE + 5  # and the lineage: source_file, source_row, _file_id, _run_id, _loaded_at
+    assert grown_mib < 600, f"landing grew the process by {grown_mib:.0f} MiB"  # one ALTER per column: 1.5 GiB

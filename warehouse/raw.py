@@ -192,9 +192,22 @@ def _ensure_raw_table(connection: duckdb.DuckDBPyConnection, spec: SourceSpec) -
 def _ensure_columns(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, columns: list[str]) -> None:
     """Add the columns a file brings that the raw table lacks (a source's exports may gain columns)."""
     present = set(_raw_columns(connection, spec))
-    for column in columns:
-        if column not in present:
-            connection.execute(f"alter table {raw_table(spec)} add column {quote(column)} varchar")
+    missing = [column for column in dict.fromkeys(columns) if column not in present]
+    if len(missing) > _ALTER_AT_MOST:
+        # Each ALTER keeps a version of the table until the transaction ends: memory grew with the square of
+        # the columns (5,000 new columns: 42 s, 7 GB). One rewrite costs a copy of the rows instead.
+        added = ", ".join(f"null::varchar as {quote(column)}" for column in missing)
+        connection.execute(f"create or replace table {raw_table(spec)} as select *, {added} from {raw_table(spec)}")
+        return
+    for column in missing:
+        connection.execute(f"alter table {raw_table(spec)} add column {quote(column)} varchar")
+
+
+# New columns added one ALTER each; beyond this many the raw table is rewritten once with all of them.
+_ALTER_AT_MOST = 16
+# Columns a landing file may have. Real survey exports reach a few hundred (a Qualtrics matrix question is a
+# column per row and choice); far beyond, a file is a mistake or an attack on the run's memory.
+MAX_COLUMNS_PER_FILE = 2_000
 
 
 def _land_file(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, opening: Future, path: Path,
@@ -202,6 +215,7 @@ def _land_file(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, opening:
     opened: FileRead = opening.result()
     has_columns = bool(opened.columns)  # none: an empty API page, whose columns nothing says
     if has_columns:
+        _refuse_too_wide(opened.columns, source_file)
         _refuse_reserved(opened.columns, source_file)
         _require_columns(spec, opened, source_file)
         _require_stated_zone(spec, opened, source_file)
@@ -263,6 +277,13 @@ def with_added_columns(connection: duckdb.DuckDBPyConnection, spec: SourceSpec) 
         "group by column_name order by min(detected_at), column_name", [spec.name]).fetchall()
         if row[0] not in spec.mapped_columns()]
     return spec.model_copy(update={"attributes": [*spec.attributes, *added]}) if added else spec
+
+
+def _refuse_too_wide(columns: list[str], source_file: str) -> None:
+    if len(columns) > MAX_COLUMNS_PER_FILE:
+        raise ConnectorError(source_file, 1, "too_many_columns",
+                             f"the file has {len(columns):,} columns, at most {MAX_COLUMNS_PER_FILE:,} are loaded; "
+                             "export only the survey's questions")
 
 
 def _refuse_reserved(columns: list[str], source_file: str) -> None:
