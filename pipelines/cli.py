@@ -50,6 +50,9 @@ def _print_progress() -> None:
 @click.group()
 def main() -> None:
     """silobridge: every department's customer-feedback survey in one DuckDB warehouse."""
+    from warehouse.home import owner_only_files
+
+    owner_only_files()  # the databases, reports and Dagster logs hold respondents' data
 
 
 def _run(home, full_refresh: bool = False) -> int:

@@ -131,3 +131,23 @@ def test_a_file_wider_than_the_cap_is_rejected_and_one_at_the_cap_loads_in_bound
     assert landed.files_loaded == ["landing/service/b_at_the_cap.csv"] and landed.rows_read == 2
     assert width == MAX_COLUMNS_PER_FILE + 5  # and the lineage: source_file, source_row, _file_id, _run_id, _loaded_at
     assert grown_mib < 600, f"landing grew the process by {grown_mib:.0f} MiB"  # one ALTER per column: 1.5 GiB
+
+
+# --- item 4: the home is its owner's only ----------------------------------------------------------------
+
+def test_a_run_leaves_every_file_of_the_home_readable_by_its_owner_only(tmp_path: Path) -> None:
+    import stat
+
+    from conftest import silobridge, write_seed_landing
+
+    home = Home(tmp_path / "home")
+    write_seed_landing(Home(home.root).create())
+    home.root.chmod(0o755)  # as an older silobridge, or mkdir, left it
+    assert silobridge("run", "--home", str(home.root)).returncode == 0
+    assert silobridge("report", "--home", str(home.root)).returncode == 0
+    ours = [home.pipeline_db, home.warehouse_db, *home.dagster.rglob("*"), *home.reports.rglob("*")]
+    assert len(ours) > 10 and any(p.name == "index.html" for p in ours)
+    open_to_others = {p.relative_to(home.root).as_posix(): oct(stat.S_IMODE(p.stat().st_mode))
+                      for p in ours if stat.S_IMODE(p.stat().st_mode) & 0o077}
+    assert open_to_others == {}
+    assert stat.S_IMODE(home.root.stat().st_mode) == 0o700
