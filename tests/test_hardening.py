@@ -151,3 +151,48 @@ def test_a_run_leaves_every_file_of_the_home_readable_by_its_owner_only(tmp_path
                       for p in ours if stat.S_IMODE(p.stat().st_mode) & 0o077}
     assert open_to_others == {}
     assert stat.S_IMODE(home.root.stat().st_mode) == 0o700
+
+
+# --- item 1: the Data Docs show no respondent's value, so no markup an export carries runs there ------------
+
+_IMG_PAYLOAD = '<img src=x onerror="document.body.dataset.pwned=1">'
+_SCRIPT_PAYLOAD = "<script>document.body.dataset.pwned=2</script>"
+
+
+@pytest.fixture(scope="module")
+def attacked_home(tmp_path_factory: pytest.TempPathFactory) -> Home:
+    from conftest import SERVICE_CSV, silobridge, write_seed_landing
+
+    home = Home(tmp_path_factory.mktemp("xss") / "home").create()
+    write_seed_landing(home)
+    spec = home.sources / "service_followup.yaml"
+    spec.write_text(spec.read_text() + "expectations:\n  - {expect: expect_column_values_to_be_in_set, "
+                    "column: agent_team, kwargs: {value_set: [EMEA, AMER]}}\n")
+    header, first, *_ = SERVICE_CSV.splitlines()
+    attacked = first.replace("ZD-1", "ZD-66").replace("jo@acme.com", f'"{_IMG_PAYLOAD.replace(chr(34), 2 * chr(34))}"')
+    attacked_team = first.replace("ZD-1", "ZD-67").replace("EMEA", _SCRIPT_PAYLOAD)
+    (home.landing / "service" / "followup_attacked.csv").write_text(f"{header}\n{attacked}\n{attacked_team}\n")
+    assert silobridge("run", "--home", str(home.root)).returncode == 0
+    return home
+
+
+def test_the_data_docs_hold_no_respondent_value(attacked_home: Home) -> None:
+
+    pages = list((attacked_home.reports / "data_docs").rglob("*.html"))
+    assert len(pages) > 2
+    text = "".join(page.read_text(encoding="utf-8") for page in pages)
+    assert "pwned" not in text and "onerror" not in text
+    addresses = {r["user_email"] for r in PRODUCT_JSONL} | {"jo@acme.com", "g.boss@gmail.com", "not-an-email"}
+    assert [a for a in addresses if a in text] == []
+    assert "13/45/2024" not in text  # a failing value of the sales export
+
+
+@pytest.mark.skipif(__import__("shutil").which("chromium") is None, reason="chromium is not installed (make browser)")
+def test_no_script_of_an_export_runs_when_the_data_docs_open_in_a_browser(attacked_home: Home, tmp_path: Path) -> None:
+    from conftest import dump_dom
+
+    pages = sorted((attacked_home.reports / "data_docs" / "validations").rglob("*.html"))
+    assert pages
+    for n, page in enumerate(pages):
+        dom = dump_dom(page, tmp_path / f"profile{n}")
+        assert "<body" in dom and "data-pwned" not in dom, page
