@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -157,11 +158,12 @@ def test_a_run_leaves_every_file_of_the_home_readable_by_its_owner_only(tmp_path
 
 _IMG_PAYLOAD = '<img src=x onerror="document.body.dataset.pwned=1">'
 _SCRIPT_PAYLOAD = "<script>document.body.dataset.pwned=2</script>"
+_LABEL_PAYLOAD = "Price <!--<script>"
 
 
 @pytest.fixture(scope="module")
 def attacked_home(tmp_path_factory: pytest.TempPathFactory) -> Home:
-    from conftest import SERVICE_CSV, silobridge, write_seed_landing
+    from conftest import SALES_CSV, SERVICE_CSV, silobridge, write_seed_landing
 
     home = Home(tmp_path_factory.mktemp("xss") / "home").create()
     write_seed_landing(home)
@@ -172,6 +174,9 @@ def attacked_home(tmp_path_factory: pytest.TempPathFactory) -> Home:
     attacked = first.replace("ZD-1", "ZD-66").replace("jo@acme.com", f'"{_IMG_PAYLOAD.replace(chr(34), 2 * chr(34))}"')
     attacked_team = first.replace("ZD-1", "ZD-67").replace("EMEA", _SCRIPT_PAYLOAD)
     (home.landing / "service" / "followup_attacked.csv").write_text(f"{header}\n{attacked}\n{attacked_team}\n")
+    sales_header, sales_first, *_ = SALES_CSV.splitlines()
+    (home.landing / "sales" / "lost_business_attacked.csv").write_text(
+        f"{sales_header}\n{sales_first.replace('OPP01', 'OPP66').replace(',Price,', f',{_LABEL_PAYLOAD},')}\n")
     assert silobridge("run", "--home", str(home.root)).returncode == 0
     return home
 
@@ -196,3 +201,18 @@ def test_no_script_of_an_export_runs_when_the_data_docs_open_in_a_browser(attack
     for n, page in enumerate(pages):
         dom = dump_dom(page, tmp_path / f"profile{n}")
         assert "<body" in dom and "data-pwned" not in dom, page
+
+
+# --- item 9: a label cannot stop the report's script ------------------------------------------------------
+
+@pytest.mark.skipif(__import__("shutil").which("chromium") is None, reason="chromium is not installed (make browser)")
+def test_a_label_opening_a_comment_and_a_script_does_not_stop_the_charts(attacked_home: Home, tmp_path: Path) -> None:
+    from conftest import dump_dom, silobridge
+
+    assert silobridge("report", "--home", str(attacked_home.root)).returncode == 0
+    report = attacked_home.reports / "feedback.html"
+    dom = dump_dom(report, tmp_path / "profile")
+    assert 'data-ready="true"' in dom  # the drawing script ran to its end
+    assert "Price &lt;!--&lt;script&gt;" in dom  # the label is drawn as text
+    assert re.search(r'data-chart="lost_reasons"[^>]*data-rendered="[1-9]', dom)
+    assert _LABEL_PAYLOAD not in report.read_text(encoding="utf-8")  # only as JSON escapes
