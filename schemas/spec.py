@@ -273,10 +273,15 @@ def parse_spec(data: Any, file: str | Path | None = None) -> SourceSpec:
     if not isinstance(data, dict):
         raise SpecError(file, "<root>", f"expected a mapping of keys, got {type(data).__name__}")
     try:
-        return SourceSpec.model_validate(data)
+        spec = SourceSpec.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         raise SpecError(file, _key_of(first), _expected_of(first)) from None
+    if spec.id and spec.id == spec.account.email:  # source_response_id is published, addresses never are
+        raise SpecError(file, "id", f"expected a response id column other than the e-mail column {spec.id!r} "
+                                    "(account.email), whose addresses must not be published; omit id to identify "
+                                    "responses by their content")
+    return spec
 
 
 def load_spec(path: str | Path) -> SourceSpec:

@@ -159,10 +159,12 @@ def test_a_run_leaves_every_file_of_the_home_readable_by_its_owner_only(tmp_path
 _IMG_PAYLOAD = '<img src=x onerror="document.body.dataset.pwned=1">'
 _SCRIPT_PAYLOAD = "<script>document.body.dataset.pwned=2</script>"
 _LABEL_PAYLOAD = "Price <!--<script>"
+_ADDRESSES_IN_COMMENT = "mail jürgen@müller.de or o'brien@acme.com, I am on 2001:db8::1"
+_HEADERLESS_ADDRESS = "headless.person@initech.de"
 
 
 @pytest.fixture(scope="module")
-def attacked_home(tmp_path_factory: pytest.TempPathFactory) -> Home:
+def hostile_home(tmp_path_factory: pytest.TempPathFactory) -> Home:
     from conftest import SALES_CSV, SERVICE_CSV, silobridge, write_seed_landing
 
     home = Home(tmp_path_factory.mktemp("xss") / "home").create()
@@ -174,16 +176,23 @@ def attacked_home(tmp_path_factory: pytest.TempPathFactory) -> Home:
     attacked = first.replace("ZD-1", "ZD-66").replace("jo@acme.com", f'"{_IMG_PAYLOAD.replace(chr(34), 2 * chr(34))}"')
     attacked_team = first.replace("ZD-1", "ZD-67").replace("EMEA", _SCRIPT_PAYLOAD)
     (home.landing / "service" / "followup_attacked.csv").write_text(f"{header}\n{attacked}\n{attacked_team}\n")
+    chatty = first.replace("ZD-1", "ZD-68").replace('"ok, thanks — très bien"', f'"{_ADDRESSES_IN_COMMENT}"')
+    with (home.landing / "service" / "followup_attacked.csv").open("a") as handle:
+        handle.write(chatty + "\n")
+    (home.landing / "service" / "followup_headerless.csv").write_text(  # saved without its header row
+        first.replace("jo@acme.com", _HEADERLESS_ADDRESS) + "\n" + first.replace("ZD-1", "ZD-2") + "\n")
     sales_header, sales_first, *_ = SALES_CSV.splitlines()
     (home.landing / "sales" / "lost_business_attacked.csv").write_text(
         f"{sales_header}\n{sales_first.replace('OPP01', 'OPP66').replace(',Price,', f',{_LABEL_PAYLOAD},')}\n")
-    assert silobridge("run", "--home", str(home.root)).returncode == 0
+    run = silobridge("run", "--home", str(home.root))
+    assert run.returncode == 0, run.stderr
+    (home.root / "run_output.txt").write_text(run.stdout + run.stderr)
     return home
 
 
-def test_the_data_docs_hold_no_respondent_value(attacked_home: Home) -> None:
+def test_the_data_docs_hold_no_respondent_value(hostile_home: Home) -> None:
 
-    pages = list((attacked_home.reports / "data_docs").rglob("*.html"))
+    pages = list((hostile_home.reports / "data_docs").rglob("*.html"))
     assert len(pages) > 2
     text = "".join(page.read_text(encoding="utf-8") for page in pages)
     assert "pwned" not in text and "onerror" not in text
@@ -193,10 +202,10 @@ def test_the_data_docs_hold_no_respondent_value(attacked_home: Home) -> None:
 
 
 @pytest.mark.skipif(__import__("shutil").which("chromium") is None, reason="chromium is not installed (make browser)")
-def test_no_script_of_an_export_runs_when_the_data_docs_open_in_a_browser(attacked_home: Home, tmp_path: Path) -> None:
+def test_no_script_of_an_export_runs_when_the_data_docs_open_in_a_browser(hostile_home: Home, tmp_path: Path) -> None:
     from conftest import dump_dom
 
-    pages = sorted((attacked_home.reports / "data_docs" / "validations").rglob("*.html"))
+    pages = sorted((hostile_home.reports / "data_docs" / "validations").rglob("*.html"))
     assert pages
     for n, page in enumerate(pages):
         dom = dump_dom(page, tmp_path / f"profile{n}")
@@ -206,13 +215,38 @@ def test_no_script_of_an_export_runs_when_the_data_docs_open_in_a_browser(attack
 # --- item 9: a label cannot stop the report's script ------------------------------------------------------
 
 @pytest.mark.skipif(__import__("shutil").which("chromium") is None, reason="chromium is not installed (make browser)")
-def test_a_label_opening_a_comment_and_a_script_does_not_stop_the_charts(attacked_home: Home, tmp_path: Path) -> None:
+def test_a_label_opening_a_comment_and_a_script_does_not_stop_the_charts(hostile_home: Home, tmp_path: Path) -> None:
     from conftest import dump_dom, silobridge
 
-    assert silobridge("report", "--home", str(attacked_home.root)).returncode == 0
-    report = attacked_home.reports / "feedback.html"
+    assert silobridge("report", "--home", str(hostile_home.root)).returncode == 0
+    report = hostile_home.reports / "feedback.html"
     dom = dump_dom(report, tmp_path / "profile")
     assert 'data-ready="true"' in dom  # the drawing script ran to its end
     assert "Price &lt;!--&lt;script&gt;" in dom  # the label is drawn as text
     assert re.search(r'data-chart="lost_reasons"[^>]*data-rendered="[1-9]', dom)
     assert _LABEL_PAYLOAD not in report.read_text(encoding="utf-8")  # only as JSON escapes
+
+
+# --- item 7: no address reaches the warehouse, the console or Dagster's log -------------------------------
+
+def test_internationalised_and_quoted_addresses_and_compressed_ipv6_are_redacted(hostile_home: Home) -> None:
+    from conftest import query
+
+    comment = query(hostile_home.warehouse_db,
+                    "select comment from core.feedback where source_response_id = 'ZD-68'")[0][0]
+    assert comment == "mail [email removed] or [email removed], I am on [ip removed]"
+
+
+def test_a_spec_whose_id_is_the_email_column_is_refused() -> None:
+    data = load_spec(builtin_sources_dir() / "service_followup.yaml").model_dump(mode="json") | {"id": "contact_email"}
+    with pytest.raises(SpecError) as raised:
+        parse_spec(data, "sources/service.yaml")
+    assert "key 'id'" in str(raised.value) and "account.email" in str(raised.value)
+
+
+def test_a_headerless_export_puts_no_address_in_the_output_or_the_dagster_log(hostile_home: Home) -> None:
+    output = (hostile_home.root / "run_output.txt").read_text()
+    assert "landing/service/followup_headerless.csv" in output and "missing_column" in output
+    assert _HEADERLESS_ADDRESS not in output and "[email removed]" in output
+    logged = [p for p in hostile_home.dagster.rglob("*") if p.is_file() and _HEADERLESS_ADDRESS.encode() in p.read_bytes()]
+    assert logged == []

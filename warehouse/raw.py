@@ -217,7 +217,7 @@ def _land_file(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, opening:
     if has_columns:
         _refuse_too_wide(opened.columns, source_file)
         _refuse_reserved(opened.columns, source_file)
-        _require_columns(spec, opened, source_file)
+        _require_columns(spec, opened, source_file, _redacted(connection, opened.columns))
         _require_stated_zone(spec, opened, source_file)
     connection.begin()
     try:
@@ -264,7 +264,7 @@ def _record_drift(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, colum
                                [[spec.name, source_file, file_id, column, change, run_id] for column, change in changes])
     warnings = []
     if added:
-        warnings.append(f"{source_file} has new column(s) {added}, kept in attributes")
+        warnings.append(f"{source_file} has new column(s) {_redacted(connection, added)}, kept in attributes")
     if missing:
         warnings.append(f"{source_file} lacks the spec's optional column(s) {missing}")
     return warnings
@@ -295,11 +295,17 @@ def _refuse_reserved(columns: list[str], source_file: str) -> None:
                              "in any case); rename them in the export")
 
 
-def _require_columns(spec: SourceSpec, opened: FileRead, source_file: str) -> None:
+def _redacted(connection: duckdb.DuckDBPyConnection, names: list[str]) -> list[str]:
+    """Column names fit for the console and Dagster's log: an export without its header row has a respondent's
+    e-mail address among them."""
+    return connection.execute("select list_transform(?::varchar[], lambda name: sb_redact(name))", [names]).fetchall()[0][0]
+
+
+def _require_columns(spec: SourceSpec, opened: FileRead, source_file: str, shown_columns: list[str]) -> None:
     missing = [c for c in spec.required_columns() if c not in opened.columns]
     if missing:
         raise ConnectorError(source_file, 1, "missing_column",
-                             f"expected column(s) {missing} named in the spec; the file has {opened.columns}")
+                             f"expected column(s) {missing} named in the spec; the file has {shown_columns}")
 
 
 def _require_stated_zone(spec: SourceSpec, opened: FileRead, source_file: str) -> None:
