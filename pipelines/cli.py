@@ -57,6 +57,7 @@ def main() -> None:
 
 def _run(home, full_refresh: bool = False) -> int:
     from pipelines.runner import run_pipeline
+    from warehouse.db import PipelineDatabaseError
     from warehouse.home import SettingsError
     from warehouse.lock import HomeBusy
 
@@ -71,6 +72,9 @@ def _run(home, full_refresh: bool = False) -> int:
         sys.exit(2)
     except HomeBusy as busy:
         click.echo(f"error: refusing to start: {busy}", err=True)
+        return 1
+    except PipelineDatabaseError as damaged:
+        click.echo(f"error: {damaged}", err=True)
         return 1
     if outcome.nothing_new:
         click.echo(f"run {outcome.run_id} succeeded: nothing new; warehouse: {home.warehouse_db}")

@@ -250,3 +250,42 @@ def test_a_headerless_export_puts_no_address_in_the_output_or_the_dagster_log(ho
     assert _HEADERLESS_ADDRESS not in output and "[email removed]" in output
     logged = [p for p in hostile_home.dagster.rglob("*") if p.is_file() and _HEADERLESS_ADDRESS.encode() in p.read_bytes()]
     assert logged == []
+
+
+# --- item 8: damaged databases ------------------------------------------------------------------------
+
+@pytest.fixture
+def published_home(home: Home) -> Home:
+    from conftest import silobridge, write_seed_landing
+
+    write_seed_landing(home)
+    assert silobridge("run", "--home", str(home.root)).returncode == 0
+    return home
+
+
+def test_a_truncated_warehouse_is_rebuilt_by_the_next_run_though_nothing_is_new(published_home: Home) -> None:
+    from conftest import query, silobridge
+
+    expected = query(published_home.warehouse_db, "select count(*) from core.feedback")
+    os.truncate(published_home.warehouse_db, published_home.warehouse_db.stat().st_size // 2)
+    rerun = silobridge("run", "--home", str(published_home.root))
+    assert rerun.returncode == 0, rerun.stderr
+    assert "nothing new" not in rerun.stdout
+    assert query(published_home.warehouse_db, "select count(*) from core.feedback") == expected
+    assert "nothing new" in silobridge("run", "--home", str(published_home.root)).stdout
+
+
+@pytest.mark.parametrize("damage", ["truncate", "overwrite_header"])
+def test_a_damaged_pipeline_database_gives_one_paragraph_telling_what_to_do(published_home: Home, damage: str) -> None:
+    from conftest import silobridge
+
+    if damage == "truncate":
+        os.truncate(published_home.pipeline_db, 100)
+    else:
+        with published_home.pipeline_db.open("r+b") as handle:
+            handle.write(b"\0" * 12288)
+    result = silobridge("run", "--home", str(published_home.root))
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: cannot open the pipeline database") and result.stderr.count("\n") == 1
+    assert "Restore it from a backup, or move it aside and run again" in result.stderr
+    assert "Traceback" not in result.stderr
