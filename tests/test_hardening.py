@@ -117,7 +117,7 @@ def _wide_service_csv(path: Path, n_columns: int) -> None:
 def test_a_file_wider_than_the_cap_is_rejected_and_one_at_the_cap_loads_in_bounded_memory(home: Home) -> None:
     import resource
 
-    from warehouse.raw import MAX_COLUMNS_PER_FILE
+    from connectors.base import MAX_COLUMNS as MAX_COLUMNS_PER_FILE
 
     spec = load_spec(builtin_sources_dir() / "service_followup.yaml")
     _wide_service_csv(home.landing / "service" / "a_too_wide.csv", 20_000)

@@ -20,6 +20,7 @@ import duckdb
 import pyarrow as pa
 
 from connectors import LINEAGE_FIELDS, ConnectorError, FileRead, RowReject, read_file
+from connectors.base import check_width
 from schemas.spec import SourceSpec
 
 from warehouse.ddl import quote
@@ -205,9 +206,6 @@ def _ensure_columns(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, col
 
 # New columns added one ALTER each; beyond this many the raw table is rewritten once with all of them.
 _ALTER_AT_MOST = 16
-# Columns a landing file may have. Real survey exports reach a few hundred (a Qualtrics matrix question is a
-# column per row and choice); far beyond, a file is a mistake or an attack on the run's memory.
-MAX_COLUMNS_PER_FILE = 2_000
 
 
 def _land_file(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, opening: Future, path: Path,
@@ -215,7 +213,7 @@ def _land_file(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, opening:
     opened: FileRead = opening.result()
     has_columns = bool(opened.columns)  # none: an empty API page, whose columns nothing says
     if has_columns:
-        _refuse_too_wide(opened.columns, source_file)
+        check_width(opened.columns, source_file)  # readers that do not check it themselves
         _refuse_reserved(opened.columns, source_file)
         _require_columns(spec, opened, source_file, _redacted(connection, opened.columns))
         _require_stated_zone(spec, opened, source_file)
@@ -277,13 +275,6 @@ def with_added_columns(connection: duckdb.DuckDBPyConnection, spec: SourceSpec) 
         "group by column_name order by min(detected_at), column_name", [spec.name]).fetchall()
         if row[0] not in spec.mapped_columns()]
     return spec.model_copy(update={"attributes": [*spec.attributes, *added]}) if added else spec
-
-
-def _refuse_too_wide(columns: list[str], source_file: str) -> None:
-    if len(columns) > MAX_COLUMNS_PER_FILE:
-        raise ConnectorError(source_file, 1, "too_many_columns",
-                             f"the file has {len(columns):,} columns, at most {MAX_COLUMNS_PER_FILE:,} are loaded; "
-                             "export only the survey's questions")
 
 
 def _refuse_reserved(columns: list[str], source_file: str) -> None:
