@@ -12,9 +12,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["FileRead", "RowReject", "FIELD_COUNT", "TRUNCATED_RECORD", "ConnectorError", "LINEAGE_FIELDS", "with_lineage", "BATCH_ROWS",
-           "sniff_encoding", "reject_binary", "check_reserved", "column_names", "without_blank_unnamed",
-           "any_cell_filled", "is_utf8"]
+__all__ = ["FileRead", "RowReject", "FIELD_COUNT", "TRUNCATED_RECORD", "ConnectorError", "LINEAGE_FIELDS", "with_lineage",
+           "BATCH_ROWS", "sniff_encoding", "reject_binary", "check_reserved", "check_width", "MAX_COLUMNS",
+           "column_names", "without_blank_unnamed", "any_cell_filled", "is_utf8"]
 
 LINEAGE_FIELDS = ("source_file", "source_row")
 # The rule of a record whose number of fields differs from the header's.
@@ -55,6 +55,19 @@ class FileRead:
     rejects: list[RowReject] = field(default_factory=list)
     # column → the time zone (IANA name) the file itself says its values are in (Qualtrics' ImportId row)
     zones: dict[str, str] = field(default_factory=dict)
+
+
+# Columns a file may have. Real survey exports reach a few hundred (a Qualtrics matrix question is a column per
+# row and choice); far beyond, a file is a mistake or an attack on the run's memory (20,000 columns: 24 GB).
+MAX_COLUMNS = 2_000
+
+
+def check_width(columns: list[str], source_file: str) -> None:
+    """Refuse a file wider than :data:`MAX_COLUMNS`; readers call it once they know the header."""
+    if len(columns) > MAX_COLUMNS:
+        raise ConnectorError(source_file, 1, "too_many_columns",
+                             f"the file has {len(columns):,} columns, at most {MAX_COLUMNS:,} are loaded; "
+                             "export only the survey's questions")
 
 
 def check_reserved(columns: list[str], source_file: str) -> None:

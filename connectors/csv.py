@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from connectors.base import (BATCH_ROWS, FIELD_COUNT, TRUNCATED_RECORD, ConnectorError, FileRead, RowReject,
-                             any_cell_filled, check_reserved, column_names, reject_binary, sniff_encoding,
+                             any_cell_filled, check_reserved, check_width, column_names, reject_binary, sniff_encoding,
                              with_lineage, without_blank_unnamed)
 
 __all__ = ["read", "read_source", "read_head", "cut_inside_quotes", "Cut", "CUT_DETAIL", "complete_last_line", "explain_error", "record_numbers", "require_closed_quotes"]
@@ -93,6 +93,7 @@ def read_source(source: Path | pa.BufferReader, path: Path, source_file: str, en
     header = _header(source, source_file, pacsv.ReadOptions(encoding=encoding, skip_rows=skip_rows, use_threads=False),
                      parse_options)
     columns = column_names(header)
+    check_width(columns, source_file)  # before the records are read: their cost grows with the columns
     check_reserved(columns, source_file)
     # The header row is read as a record and dropped (not read as names), so that repeated or blank names
     # can be given the unique ones above; single-threaded, malformed records keep their numbers.

@@ -50,10 +50,14 @@ def _print_progress() -> None:
 @click.group()
 def main() -> None:
     """silobridge: every department's customer-feedback survey in one DuckDB warehouse."""
+    from warehouse.home import owner_only_files
+
+    owner_only_files()  # the databases, reports and Dagster logs hold respondents' data
 
 
 def _run(home, full_refresh: bool = False) -> int:
     from pipelines.runner import run_pipeline
+    from warehouse.db import PipelineDatabaseError
     from warehouse.home import SettingsError
     from warehouse.lock import HomeBusy
 
@@ -68,6 +72,9 @@ def _run(home, full_refresh: bool = False) -> int:
         sys.exit(2)
     except HomeBusy as busy:
         click.echo(f"error: refusing to start: {busy}", err=True)
+        return 1
+    except PipelineDatabaseError as damaged:
+        click.echo(f"error: {damaged}", err=True)
         return 1
     if outcome.nothing_new:
         click.echo(f"run {outcome.run_id} succeeded: nothing new; warehouse: {home.warehouse_db}")
@@ -287,17 +294,22 @@ def accounts_explain(home: str | None, account: str) -> None:
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
               help="Write to this file instead of standard output (required for parquet on a terminal).")
 @click.option("--max-rows", default=40, show_default=True, help="Rows shown in table format.")
-def sql(home: str | None, query: str, output_format: str, output: str | None, max_rows: int) -> None:
+@click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
+              help="Seconds after which the query is stopped.")
+@click.option("--memory-limit", default="2GB", show_default=True, help="Memory the query may use, e.g. 512MB.")
+def sql(home: str | None, query: str, output_format: str, output: str | None, max_rows: int, timeout: float,
+        memory_limit: str) -> None:
     """Run a read-only SQL query against the published warehouse."""
-    from pipelines.sql_access import QueryRefused, run_query
+    from pipelines.sql_access import QueryFailed, QueryRefused, run_query
 
     home_dir = _home(home)
     if not home_dir.warehouse_db.exists():
         click.echo(f"error: no published warehouse at {home_dir.warehouse_db}; run `silobridge run` first", err=True)
         sys.exit(2)
     try:
-        run_query(home_dir.warehouse_db, query, output_format, Path(output) if output else None, max_rows)
-    except QueryRefused as refused:
+        run_query(home_dir.warehouse_db, query, output_format, Path(output) if output else None, max_rows, timeout,
+                  memory_limit)
+    except (QueryRefused, QueryFailed) as refused:
         click.echo(f"error: {refused}", err=True)
         sys.exit(2)
 

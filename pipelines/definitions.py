@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from warehouse.home import Home
+from warehouse.home import Home, owner_only_files
 from warehouse.sources import load_sources
 
 from pipelines.assets import all_assets
@@ -20,6 +20,7 @@ JOB_NAME = "nightly"
 
 
 def build_definitions(home: Home) -> dg.Definitions:
+    owner_only_files()  # `dagster dev` writes run logs with respondents' data into the home as well
     specs = load_sources(home)
     # One process: DuckDB allows a single writer, so steps must not run in parallel processes.
     job = dg.define_asset_job(JOB_NAME, selection=dg.AssetSelection.all(), executor_def=dg.in_process_executor,

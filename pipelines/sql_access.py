@@ -1,13 +1,17 @@
 """``silobridge sql``: read-only queries against the published warehouse.
 
-Only queries are allowed (SELECT, FROM, WITH, DESCRIBE, SHOW, EXPLAIN); the connection is read-only
-and has no file-system access, so a query can neither change the warehouse nor write files.
+Only queries are allowed (SELECT, FROM, WITH, DESCRIBE, SHOW, EXPLAIN of a query); the connection is
+read-only, has no file-system access and its configuration is locked, so a query can neither change the
+warehouse, create tables nor write files. A query is stopped after ``timeout`` seconds and may use at most
+``memory_limit`` of memory.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
+import threading
 from pathlib import Path
 
 import duckdb
@@ -16,9 +20,14 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-__all__ = ["QueryRefused", "run_query", "neutralise_formulas"]
+__all__ = ["QueryRefused", "QueryFailed", "run_query", "neutralise_formulas", "DEFAULT_TIMEOUT_S",
+           "DEFAULT_MEMORY_LIMIT"]
 
-_READ_ONLY_TYPES = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
+DEFAULT_TIMEOUT_S = 60.0
+# DuckDB's default, 80% of the machine's memory, let one analyst's query starve the nightly run.
+DEFAULT_MEMORY_LIMIT = "2GB"
+# EXPLAIN ANALYZE runs the statement it explains (CREATE TEMP TABLE included): what follows it must be a query.
+_EXPLAIN_PREFIX = re.compile(r"^\s*explain(\s+analyze)?(\s*\([^)]*\))?\s+", re.IGNORECASE)
 # Cells starting with these are run as formulas by spreadsheet programs (CSV injection).
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -27,16 +36,40 @@ class QueryRefused(Exception):
     """The query would change something or is not valid SQL."""
 
 
-def _check_read_only(query: str) -> None:
+class QueryFailed(Exception):
+    """The query was allowed but failed while running (an error, the time limit or the memory limit)."""
+
+
+def _single_statement(query: str) -> duckdb.Statement:
     try:
         statements = duckdb.extract_statements(query)
     except duckdb.Error as error:
         raise QueryRefused(f"not valid SQL: {error}") from None
     if len(statements) != 1:
         raise QueryRefused(f"expected exactly one statement, got {len(statements)}")
-    if statements[0].type not in _READ_ONLY_TYPES:
-        raise QueryRefused(f"the warehouse is read-only: {statements[0].type.name} statements are refused; "
+    return statements[0]
+
+
+def _check_read_only(query: str) -> None:
+    statement = _single_statement(query)
+    if statement.type == duckdb.StatementType.EXPLAIN:
+        explained = _EXPLAIN_PREFIX.sub("", statement.query, count=1)
+        if explained == statement.query or _single_statement(explained).type != duckdb.StatementType.SELECT:
+            raise QueryRefused("the warehouse is read-only: EXPLAIN is allowed of a query (SELECT, FROM, WITH) only")
+    elif statement.type != duckdb.StatementType.SELECT:
+        raise QueryRefused(f"the warehouse is read-only: {statement.type.name} statements are refused; "
                            "only queries (SELECT, FROM, WITH, DESCRIBE, SHOW, EXPLAIN) are allowed")
+
+
+def _sandboxed(warehouse: Path, memory_limit: str) -> duckdb.DuckDBPyConnection:
+    """A read-only connection without file access whose settings no query can change back."""
+    try:
+        connection = duckdb.connect(str(warehouse), read_only=True,
+                                    config={"enable_external_access": False, "memory_limit": memory_limit})
+    except duckdb.Error as error:  # e.g. a memory limit DuckDB cannot read
+        raise QueryRefused(f"cannot open {warehouse}: {str(error).splitlines()[0]}") from None
+    connection.execute("set lock_configuration = true")
+    return connection
 
 
 def neutralise_formulas(table: pa.Table) -> pa.Table:
@@ -53,9 +86,13 @@ def neutralise_formulas(table: pa.Table) -> pa.Table:
 
 
 def run_query(warehouse: Path, query: str, output_format: str = "table", output: Path | None = None,
-              max_rows: int = 40) -> None:
+              max_rows: int = 40, timeout: float = DEFAULT_TIMEOUT_S, memory_limit: str = DEFAULT_MEMORY_LIMIT) -> None:
+    """Run one read-only query; raises :class:`QueryRefused` before running it, :class:`QueryFailed` while."""
     _check_read_only(query)
-    connection = duckdb.connect(str(warehouse), read_only=True, config={"enable_external_access": False})
+    connection = _sandboxed(warehouse, memory_limit)
+    timer = threading.Timer(timeout, connection.interrupt)
+    timer.daemon = True
+    timer.start()
     try:
         try:
             relation = connection.sql(query)
@@ -67,7 +104,14 @@ def run_query(warehouse: Path, query: str, output_format: str = "table", output:
         if output_format == "csv":
             relation = _nested_as_json(relation)
         table = relation.to_arrow_table()
+    except duckdb.InterruptException:
+        raise QueryFailed(f"the query was stopped after {timeout:g} s (--timeout)") from None
+    except duckdb.OutOfMemoryException:
+        raise QueryFailed(f"the query needs more than its memory limit of {memory_limit}") from None
+    except duckdb.Error as error:
+        raise QueryFailed(str(error).split("\n")[0]) from None
     finally:
+        timer.cancel()
         connection.close()
     _write(table, output_format, output)
 

@@ -232,8 +232,12 @@ class SourceSpec(_Strict):
     @field_validator("path")
     @classmethod
     def _relative_path(cls, value: str) -> str:
-        if Path(value).is_absolute() or ".." in Path(value).parts:
-            raise ValueError(f"a glob relative to the home, got {value!r}")
+        # Only landing/ holds exports: a glob reaching elsewhere would load the home's secrets or databases.
+        parts = Path(value).parts
+        if Path(value).is_absolute() or ".." in parts or parts[:1] != ("landing",) or len(parts) < 2 \
+                or any(part.startswith(".") for part in parts):
+            raise ValueError(f"a glob under landing/ relative to the home with no hidden part, "
+                             f"e.g. landing/service/*.csv, got {value!r}")
         return value
 
     @model_validator(mode="after")
@@ -292,10 +296,15 @@ def parse_spec(data: Any, file: str | Path | None = None) -> SourceSpec:
     if not isinstance(data, dict):
         raise SpecError(file, "<root>", f"expected a mapping of keys, got {type(data).__name__}")
     try:
-        return SourceSpec.model_validate(data)
+        spec = SourceSpec.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         raise SpecError(file, _key_of(first), _expected_of(first)) from None
+    if spec.id and spec.id == spec.account.email:  # source_response_id is published, addresses never are
+        raise SpecError(file, "id", f"expected a response id column other than the e-mail column {spec.id!r} "
+                                    "(account.email), whose addresses must not be published; omit id to identify "
+                                    "responses by their content")
+    return spec
 
 
 def load_spec(path: str | Path) -> SourceSpec:

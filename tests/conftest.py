@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -112,3 +113,16 @@ def silobridge(*args: str, timeout: int = 300) -> subprocess.CompletedProcess[st
     env.pop("DAGSTER_HOME")
     return subprocess.run([sys.executable, "-m", "pipelines.cli", *args], capture_output=True, text=True,
                           timeout=timeout, env=env)
+
+
+CHROMIUM = shutil.which("chromium")
+# Flags of a headless run on a machine with no network: no background connections, no first-run work.
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--virtual-time-budget=5000"]
+
+
+def dump_dom(page: Path, profile: Path) -> str:
+    """The DOM of a local page once headless Chromium ran its scripts (a fresh profile in ``profile``)."""
+    return subprocess.run([CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--dump-dom", page.as_uri()],
+                          capture_output=True, text=True, timeout=120).stdout

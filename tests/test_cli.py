@@ -35,6 +35,11 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Home:
     "copy (select 1) to '/tmp/silobridge-leak.csv'",
     "attach '/tmp/other.duckdb' as other",
     "select 1; delete from core.feedback",
+    "explain analyze create temp table leak as select 1",
+    "EXPLAIN ANALYZE copy (select 1) to '/tmp/silobridge-leak.csv'",
+    "explain /* a comment first */ analyze create temp table leak as select 1",
+    "set memory_limit = '100GB'",
+    "pragma database_size",
 ])
 def test_sql_refuses_anything_but_a_query(published: Home, statement: str) -> None:
     result = silobridge("sql", "--home", str(published.root), statement)
@@ -42,6 +47,24 @@ def test_sql_refuses_anything_but_a_query(published: Home, statement: str) -> No
     assert "error:" in result.stderr
     assert duckdb.connect(str(published.warehouse_db), read_only=True).execute(
         "select count(*) from core.feedback").fetchall() == [(11,)]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["select count(*) from range(1000000000000)", "--timeout", "1"], "stopped after 1 s"),
+    (["select list(range) from range(100000000)", "--memory-limit", "50MB"], "memory limit of 50MB"),
+    (["select 'not a number'::integer"], "Conversion Error"),
+    (["select 1", "--memory-limit", "lots"], "cannot open"),
+])
+def test_sql_stops_at_its_limits_and_reports_errors_without_a_traceback(published: Home, args, message) -> None:
+    result = silobridge("sql", "--home", str(published.root), *args)
+    assert result.returncode == 2
+    assert result.stderr.startswith("error:") and message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_sql_explains_a_query(published: Home) -> None:
+    result = silobridge("sql", "--home", str(published.root), "explain analyze select count(*) from core.feedback")
+    assert result.returncode == 0, result.stderr
+    assert "analyzed_plan" in result.stdout
 
 
 def test_sql_prints_a_table_by_default(published: Home) -> None:

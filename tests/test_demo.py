@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import duckdb
@@ -13,13 +11,8 @@ import pytest
 from schemas.unified import ACCOUNT_CHANGES, PUBLISHED_TABLES
 from warehouse.home import Home
 
-from conftest import silobridge
+from conftest import CHROMIUM, dump_dom, silobridge
 
-CHROMIUM = shutil.which("chromium")
-# Flags of a headless run on a machine with no network: no background connections, no first-run work.
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--virtual-time-budget=5000"]
 
 
 @pytest.fixture(scope="module")
@@ -59,8 +52,7 @@ def test_the_report_is_self_contained(demo: tuple[Home, str]) -> None:
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (make test installs it)")
 def test_the_report_renders_its_charts_in_a_browser(demo: tuple[Home, str], tmp_path: Path) -> None:
     report = demo[0].reports / "feedback.html"
-    dom = subprocess.run([CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom",
-                          report.as_uri()], capture_output=True, text=True, timeout=120).stdout
+    dom = dump_dom(report, tmp_path / "profile")
     assert 'data-ready="true"' in dom  # the drawing script ran to its end
     drawn = dict(re.findall(r'data-chart="(\w+)"[^>]*data-rendered="(\d+)"', dom))
     assert set(drawn) == {"score_trends", "survey_fatigue", "lost_reasons", "feature_requests"}

@@ -15,7 +15,7 @@ from schemas.unified import PIPELINE_TABLES
 from warehouse.ddl import create_table_sql, feedback_view_sql
 from warehouse.home import Home
 
-__all__ = ["connect", "connect_pipeline", "ensure_pipeline_schema", "pipeline_connection", "read_sql", "run_sql",
+__all__ = ["PipelineDatabaseError", "connect", "connect_pipeline", "ensure_pipeline_schema", "pipeline_connection", "read_sql", "run_sql",
            "scalar", "SCHEMAS"]
 
 SCHEMAS = ("raw", "staging", "core", "marts", "quarantine", "meta")
@@ -85,11 +85,25 @@ def ensure_pipeline_schema(connection: duckdb.DuckDBPyConnection) -> None:
     connection.execute(feedback_view_sql())
 
 
+class PipelineDatabaseError(Exception):
+    """``pipeline.duckdb`` cannot be opened; the message tells the operator what to do."""
+
+    def __init__(self, home: Home, error: duckdb.Error):
+        super().__init__(
+            f"cannot open the pipeline database {home.pipeline_db}: {str(error).splitlines()[0]}. The file may be "
+            "damaged (a disk that filled up, a copy or restore cut short). Restore it from a backup, or move it "
+            "aside and run again: every file still under landing/ is then loaded afresh and the warehouse is "
+            "rebuilt from them, while responses of files no longer in landing/ and the run history are lost.")
+
+
 def connect_pipeline(home: Home) -> duckdb.DuckDBPyConnection:
     """The pipeline database, its memory bounded by the home's ``duckdb_memory_limit``."""
     home.pipeline_db.parent.mkdir(parents=True, exist_ok=True)
-    return connect(home.pipeline_db, memory_limit=home.settings().duckdb_memory_limit, temp_directory=home.duckdb_temp,
-                   checkpoint_threshold=PIPELINE_CHECKPOINT_THRESHOLD)
+    try:
+        return connect(home.pipeline_db, memory_limit=home.settings().duckdb_memory_limit,
+                       temp_directory=home.duckdb_temp, checkpoint_threshold=PIPELINE_CHECKPOINT_THRESHOLD)
+    except (duckdb.IOException, duckdb.SerializationException, duckdb.InternalException) as error:
+        raise PipelineDatabaseError(home, error) from None
 
 
 @contextmanager

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-__all__ = ["Home", "HomeSettings", "SettingsError", "resolve_home"]
+__all__ = ["Home", "HomeSettings", "SettingsError", "resolve_home", "owner_only_files"]
 
 
 class SettingsError(ValueError):
@@ -97,9 +97,17 @@ class Home:
                                 f"got {first.get('input')!r}") from None
 
     def create(self) -> Home:
+        """Create the home's folders, readable by its owner only: the home holds raw PII (pipeline.duckdb,
+        quarantine, Dagster's logs)."""
         for folder in (self.root, self.sources, self.landing, self.reports, self.dagster):
-            folder.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.root.chmod(0o700)  # a home created earlier, or by another tool, is closed too
         return self
+
+
+def owner_only_files() -> None:
+    """Files and folders this process creates from now on are its owner's only (umask 077)."""
+    os.umask(0o077)
 
 
 def resolve_home(explicit: str | os.PathLike[str] | None = None) -> Home:

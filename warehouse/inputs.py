@@ -20,6 +20,7 @@ from schemas.spec import SourceSpec
 
 from warehouse.home import Home
 from warehouse.marts import MartSettings
+from warehouse.publish import published_file_intact
 from warehouse.raw import landing_files, unseen_files
 
 __all__ = ["inputs_fingerprint", "record_publish", "already_published", "nothing_new"]
@@ -72,8 +73,8 @@ def _last_fingerprint(connection: duckdb.DuckDBPyConnection) -> str | None:
 
 def already_published(connection: duckdb.DuckDBPyConnection, home: Home, settings: MartSettings) -> bool:
     """Whether the published warehouse was built from exactly what the pipeline database holds now."""
-    if not home.warehouse_db.exists():
-        return False
+    if not home.warehouse_db.exists() or not published_file_intact(home.warehouse_db):
+        return False  # a damaged warehouse is written afresh, though nothing else changed
     last = _last_fingerprint(connection)
     return last is not None and last == inputs_fingerprint(connection, home, settings)
 

@@ -29,7 +29,7 @@ from warehouse.ddl import create_table_sql, literal, quote
 from warehouse.home import Home
 from warehouse.marts import mart_columns, mart_description, mart_names
 
-__all__ = ["publish", "Published", "REWRITE_SHARE"]
+__all__ = ["publish", "Published", "REWRITE_SHARE", "published_file_intact"]
 
 # Above this share of changed responses, writing the file afresh costs about what patching it does, and
 # leaves no deleted rows behind in it.
@@ -52,7 +52,8 @@ def publish(connection: duckdb.DuckDBPyConnection, home: Home, run_id: str) -> P
     for stale in [*folder.glob(f".{name}.*.tmp"), *folder.glob(f".{name}.*.tmp.wal")]:
         stale.unlink()  # left by a run that was killed while publishing; we hold the writer lock
     temporary = home.warehouse_db.with_name(f".{name}.{run_id}.tmp")
-    patched = _patched_copy(connection, home.warehouse_db, temporary) if home.warehouse_db.exists() else None
+    intact = home.warehouse_db.exists() and published_file_intact(home.warehouse_db)
+    patched = _patched_copy(connection, home.warehouse_db, temporary) if intact else None
     if patched is None:
         temporary.unlink(missing_ok=True)
         with _attached(connection, temporary):
@@ -62,6 +63,27 @@ def publish(connection: duckdb.DuckDBPyConnection, home: Home, run_id: str) -> P
     if patched is None:
         return Published(home.warehouse_db, rewritten=True, responses_written=written)
     return Published(home.warehouse_db, rewritten=False, responses_written=patched)
+
+
+# DuckDB's file starts with three 4 KiB headers, then holds its blocks: a file shorter than that was cut short.
+_DUCKDB_HEADERS_BYTES = 3 * 4096
+
+
+def published_file_intact(path: Path) -> bool:
+    """Whether DuckDB opens the published file and it holds every block its header counts (a copy or a disk
+    that filled up can cut it short; DuckDB then fails only on reading the missing blocks)."""
+    try:
+        connection = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error:
+        return False
+    try:
+        block_size, total_blocks = connection.execute(
+            "select block_size, total_blocks from pragma_database_size()").fetchall()[0]
+        return path.stat().st_size >= _DUCKDB_HEADERS_BYTES + block_size * total_blocks
+    except duckdb.Error:
+        return False
+    finally:
+        connection.close()
 
 
 @contextmanager

@@ -9,6 +9,7 @@ recorded as rejected (with the reason, in ``meta.files`` and ``quarantine.reject
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -18,7 +19,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from connectors import ConnectorError, FileRead, RowReject, read_file
+from connectors import LINEAGE_FIELDS, ConnectorError, FileRead, RowReject, read_file
+from connectors.base import check_width
 from schemas.spec import SourceSpec
 
 from warehouse.ddl import quote
@@ -30,6 +32,8 @@ __all__ = ["LandingResult", "land_source", "land_files", "landing_files", "file_
 
 # Pipeline bookkeeping on raw rows; underscored so they cannot meet a department's column names.
 _RAW_LINEAGE = "source_file varchar, source_row bigint, _file_id varchar, _run_id varchar, _loaded_at timestamptz"
+# The names above, lower-cased: DuckDB's identifiers ignore case, so "_File_Id" is "_file_id" to it.
+RESERVED_COLUMNS = tuple(part.split()[0] for part in _RAW_LINEAGE.split(", "))
 
 
 @dataclass
@@ -43,13 +47,49 @@ class LandingResult:
 
 
 def landing_files(home: Home, spec: SourceSpec) -> list[Path]:
-    """The files the spec's glob matches, in name order (the order they are loaded)."""
-    return sorted(p for p in home.root.glob(spec.path) if p.is_file())
+    """The files the spec's glob matches under ``landing/``, in name order (the order they are loaded).
+
+    Hidden files and folders never match (editors' lock files, ``.secrets``), nor does anything reached through
+    a linked folder: the glob must not lead out of ``landing/``. A link to a file is matched, and refused when
+    landed (:func:`_landing_refusal`), so that the operator sees it.
+    """
+    landing = home.landing.resolve()
+    return sorted(p for p in home.root.glob(spec.path)
+                  if _inside_landing(p, home, landing) and (p.is_symlink() or p.is_file()))
+
+
+def _inside_landing(path: Path, home: Home, landing: Path) -> bool:
+    try:
+        relative = path.relative_to(home.landing)
+    except ValueError:
+        return False
+    hidden = any(part.startswith(".") for part in relative.parts)
+    return not hidden and path.parent.resolve() == landing.joinpath(*relative.parts[:-1])
 
 
 def file_digest(path: Path) -> str:
+    """The hash of the file's content; of the link itself for a symbolic link, whose target is never read."""
+    if path.is_symlink():
+        return hashlib.sha256(b"symlink\0" + os.fsencode(os.readlink(path))).hexdigest()
     with path.open("rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+# DuckDB's readers take these as glob characters: a file named "*.jsonl" would read every file of its folder.
+_GLOB_CHARACTERS = frozenset("*?[")
+
+
+def _landing_refusal(path: Path, source_file: str) -> ConnectorError | None:
+    """Why a landing file must not be read at all, or None."""
+    if path.is_symlink():
+        return ConnectorError(source_file, None, "symbolic_link",
+                              "landing files must be regular files, this one links elsewhere; copy the export into "
+                              "landing/ instead of linking it")
+    if _GLOB_CHARACTERS & set(path.name):
+        return ConnectorError(source_file, None, "glob_character_in_name",
+                              f"the file name has one of {''.join(sorted(_GLOB_CHARACTERS))}, which readers take as a "
+                              "pattern matching other files; rename the file")
+    return None
 
 
 def land_source(connection: duckdb.DuckDBPyConnection, home: Home, spec: SourceSpec, run_id: str) -> LandingResult:
@@ -63,7 +103,15 @@ def land_files(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, files: l
     """Append the given files (path, lineage name) that the raw table has not seen yet."""
     result = LandingResult(spec.name, files_seen=len(files))
     _ensure_raw_table(connection, spec)
-    for (path, source_file, file_id), opening in _read_ahead(spec, unseen_files(connection, spec, files)):
+    unseen = []
+    for path, source_file, file_id in unseen_files(connection, spec, files):
+        refusal = _landing_refusal(path, source_file)
+        if refusal is None:
+            unseen.append((path, source_file, file_id))
+            continue
+        _reject_file(connection, spec, source_file, file_id, path.lstat().st_size, run_id, refusal)
+        result.files_rejected[source_file] = str(refusal)
+    for (path, source_file, file_id), opening in _read_ahead(spec, unseen):
         try:
             rows, drift = _land_file(connection, spec, opening, path, source_file, file_id, run_id)
         except ConnectorError as error:
@@ -120,7 +168,7 @@ _RACY_NS = 3_000_000_000
 
 
 def _file_facts(path: Path) -> tuple[int, int, int, int]:
-    stat = path.stat()
+    stat = path.lstat()  # of a link itself: its target is never read
     return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
 
 
@@ -145,9 +193,19 @@ def _ensure_raw_table(connection: duckdb.DuckDBPyConnection, spec: SourceSpec) -
 def _ensure_columns(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, columns: list[str]) -> None:
     """Add the columns a file brings that the raw table lacks (a source's exports may gain columns)."""
     present = set(_raw_columns(connection, spec))
-    for column in columns:
-        if column not in present:
-            connection.execute(f"alter table {raw_table(spec)} add column {quote(column)} varchar")
+    missing = [column for column in dict.fromkeys(columns) if column not in present]
+    if len(missing) > _ALTER_AT_MOST:
+        # Each ALTER keeps a version of the table until the transaction ends: memory grew with the square of
+        # the columns (5,000 new columns: 42 s, 7 GB). One rewrite costs a copy of the rows instead.
+        added = ", ".join(f"null::varchar as {quote(column)}" for column in missing)
+        connection.execute(f"create or replace table {raw_table(spec)} as select *, {added} from {raw_table(spec)}")
+        return
+    for column in missing:
+        connection.execute(f"alter table {raw_table(spec)} add column {quote(column)} varchar")
+
+
+# New columns added one ALTER each; beyond this many the raw table is rewritten once with all of them.
+_ALTER_AT_MOST = 16
 
 
 def _land_file(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, opening: Future, path: Path,
@@ -155,7 +213,9 @@ def _land_file(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, opening:
     opened: FileRead = opening.result()
     has_columns = bool(opened.columns)  # none: an empty API page, whose columns nothing says
     if has_columns:
-        _require_columns(spec, opened, source_file)
+        check_width(opened.columns, source_file)  # readers that do not check it themselves
+        _refuse_reserved(opened.columns, source_file)
+        _require_columns(spec, opened, source_file, _redacted(connection, opened.columns))
         _require_stated_zone(spec, opened, source_file)
     connection.begin()
     try:
@@ -202,7 +262,7 @@ def _record_drift(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, colum
                                [[spec.name, source_file, file_id, column, change, run_id] for column, change in changes])
     warnings = []
     if added:
-        warnings.append(f"{source_file} has new column(s) {added}, kept in attributes")
+        warnings.append(f"{source_file} has new column(s) {_redacted(connection, added)}, kept in attributes")
     if missing:
         warnings.append(f"{source_file} lacks the spec's optional column(s) {missing}")
     return warnings
@@ -217,11 +277,26 @@ def with_added_columns(connection: duckdb.DuckDBPyConnection, spec: SourceSpec) 
     return spec.model_copy(update={"attributes": [*spec.attributes, *added]}) if added else spec
 
 
-def _require_columns(spec: SourceSpec, opened: FileRead, source_file: str) -> None:
+def _refuse_reserved(columns: list[str], source_file: str) -> None:
+    """A file bringing a column named like the raw table's lineage would clash with it in every later run."""
+    clash = [c for c in columns if c.lower() in RESERVED_COLUMNS and c not in LINEAGE_FIELDS]
+    if clash:
+        raise ConnectorError(source_file, 1, "reserved_column",
+                             f"column(s) {clash} have names silobridge keeps for itself ({', '.join(RESERVED_COLUMNS)}, "
+                             "in any case); rename them in the export")
+
+
+def _redacted(connection: duckdb.DuckDBPyConnection, names: list[str]) -> list[str]:
+    """Column names fit for the console and Dagster's log: an export without its header row has a respondent's
+    e-mail address among them."""
+    return connection.execute("select list_transform(?::varchar[], lambda name: sb_redact(name))", [names]).fetchall()[0][0]
+
+
+def _require_columns(spec: SourceSpec, opened: FileRead, source_file: str, shown_columns: list[str]) -> None:
     missing = [c for c in spec.required_columns() if c not in opened.columns]
     if missing:
         raise ConnectorError(source_file, 1, "missing_column",
-                             f"expected column(s) {missing} named in the spec; the file has {opened.columns}")
+                             f"expected column(s) {missing} named in the spec; the file has {shown_columns}")
 
 
 def _require_stated_zone(spec: SourceSpec, opened: FileRead, source_file: str) -> None:

@@ -127,14 +127,23 @@ def _at_risk_table(rows: list[dict]) -> str:
             f"<th>last signal</th></tr>{body}</table>")
 
 
+def _script_safe_json(data: dict[str, list[dict]]) -> str:
+    """JSON that no text inside it can end or alter its <script> element.
+
+    "</script>" ends the element and "<!--<script>" makes the parser swallow the rest of the page into it; with
+    every "<", ">" and "&" as a JSON escape the HTML parser sees none of them, and JSON.parse gives them back.
+    """
+    text = json.dumps(data, ensure_ascii=False, default=str)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 def write_report(warehouse: Path, path: Path) -> Path:
     """Write the report page to ``path``."""
     data = report_data(warehouse)
     charts = "".join(f"<section><h2>{html.escape(title)}</h2><svg data-chart='{name}' data-kind='{kind}' "
                      f"viewBox='0 0 760 300' role='img' aria-label='{html.escape(title)}'></svg></section>"
                      for name, kind, title in _CHARTS)
-    # "</" inside the JSON would end the script element early; escaping the slash keeps the JSON valid.
-    payload = json.dumps(data, ensure_ascii=False, default=str).replace("</", "<\\/")
+    payload = _script_safe_json(data)
     generated = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     page = (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>silobridge feedback report</title>"
             f"<style>{_STYLE}</style></head><body><h1>Customer feedback across departments</h1>"

@@ -131,8 +131,11 @@ class _Validator:
 
     @staticmethod
     def validate(definition: Any, frame: Any) -> Any:
+        # Results keep the failing rows' positions but none of their values: the Data Docs render every value a
+        # result holds, respondents' e-mail addresses and any markup an export carries included.
         return definition.run(batch_parameters={"dataframe": frame},
-                              result_format={"result_format": "COMPLETE", "return_unexpected_index_query": False})
+                              result_format={"result_format": "COMPLETE", "return_unexpected_index_query": False,
+                                             "exclude_unexpected_values": True})
 
     def build_docs(self, folder: Path) -> Path:
         if folder not in self.sites:

@@ -37,9 +37,11 @@ create or replace temp macro sb_is_email(v) as regexp_full_match(v, '[^@\s]+@[^@
 create or replace temp macro sb_has_offset(v) as
     regexp_matches(v, '\d:\d\d(:\d\d(\.\d+)?)?\s*(Z|z|UTC|[+-]\d\d(:?\d\d)?)$');
 
--- Free text is published, so the addresses customers type into it are not: e-mail, IPv4 and IPv6.
+-- Free text is published, so the addresses customers type into it are not: e-mail (internationalised ones and
+-- apostrophes in the local part too: jürgen@müller.de, o'brien@acme.com), IPv4 and IPv6, full or with "::".
 create or replace temp macro sb_redact(v) as
-    regexp_replace(regexp_replace(regexp_replace(v,
-        '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}', '[email removed]', 'g'),
+    regexp_replace(regexp_replace(regexp_replace(regexp_replace(v,
+        '[\pL\pN._%+''-]+@[\pL\pN-]+(\.[\pL\pN-]+)*\.\pL{2,}', '[email removed]', 'g'),
         '\b(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\b', '[ip removed]', 'g'),
-        '\b([0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}\b', '[ip removed]', 'g');
+        '\b([0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}\b', '[ip removed]', 'g'),
+        '\b([0-9A-Fa-f]{1,4}:){1,6}(:[0-9A-Fa-f]{1,4}){1,6}\b|\b([0-9A-Fa-f]{1,4}:){1,7}:', '[ip removed]', 'g');
