@@ -5,10 +5,12 @@ asset the same way.
 """
 
 import logging
+import re
+from pathlib import Path
 
 import dagster as dg
 
-from schemas.spec import SourceSpec
+from schemas.spec import SourceSpec, SpecError
 from warehouse.accounts import Overrides, build_accounts
 from warehouse.core import merge_source
 from warehouse.inputs import already_published, record_publish
@@ -23,7 +25,8 @@ from warehouse.validation import build_data_docs, validate_staging
 from pipelines.resources import WarehouseResource
 from pipelines.retries import TRANSIENT_IO_RETRY, retry_only_transient
 
-__all__ = ["source_assets", "core_assets", "mart_assets", "publish_asset", "all_assets", "progress"]
+__all__ = ["source_assets", "spec_error_assets", "core_assets", "mart_assets", "publish_asset", "all_assets",
+           "SPEC_ERROR_PREFIX", "progress"]
 
 DUCKDB = {"duckdb"}
 
@@ -77,6 +80,30 @@ def _staging_asset(spec: SourceSpec) -> dg.AssetsDefinition:
 
 def source_assets(spec: SourceSpec) -> list[dg.AssetsDefinition]:
     return [_raw_asset(spec), _staging_asset(spec)]
+
+
+SPEC_ERROR_PREFIX = "spec_error_"
+
+
+def _spec_error_asset(name: str, error: SpecError) -> dg.AssetsDefinition:
+    @dg.asset(name=name, group_name="sources",
+              description=f"The spec {error.file} cannot be used, so its source is not loaded: {error.expected}")
+    def spec_error(context: dg.AssetExecutionContext) -> None:
+        # Fails the run (exit 1) with the spec's message; the other sources do not depend on it and still load.
+        progress.error("%-32s not loaded: spec %s", context.asset_key.to_user_string(), error)
+        raise dg.Failure(description=f"spec {error}", allow_retries=False)
+
+    return spec_error
+
+
+def spec_error_assets(errors: list[SpecError]) -> list[dg.AssetsDefinition]:
+    """One failing asset per spec file that cannot be used: the night fails naming it, the rest loads."""
+    names: list[str] = []
+    for error in errors:
+        stem = re.sub(r"[^a-z0-9_]+", "_", Path(error.file).stem.lower()).strip("_") or "spec"
+        name = f"{SPEC_ERROR_PREFIX}{stem}"
+        names.append(name if name not in names else f"{name}_{len(names)}")
+    return [_spec_error_asset(name, error) for name, error in zip(names, errors)]
 
 
 def core_assets(specs: list[SourceSpec]) -> list[dg.AssetsDefinition]:
@@ -150,6 +177,6 @@ def publish_asset() -> dg.AssetsDefinition:
     return published_warehouse
 
 
-def all_assets(specs: list[SourceSpec]) -> list[dg.AssetsDefinition]:
+def all_assets(specs: list[SourceSpec], spec_errors: list[SpecError] = ()) -> list[dg.AssetsDefinition]:
     per_source = [asset for spec in specs for asset in source_assets(spec)]
-    return [*per_source, *core_assets(specs), *mart_assets(), publish_asset()]
+    return [*spec_error_assets(list(spec_errors)), *per_source, *core_assets(specs), *mart_assets(), publish_asset()]
