@@ -91,7 +91,8 @@ def run_pipeline(home: Home, full_refresh: bool = False) -> RunOutcome:
         if full_refresh:
             with pipeline_connection(home) as connection:
                 plan = reset_for_full_refresh(connection)
-            progress.info("full refresh: %d file(s) go through staging again%s", plan.replayed,
+            progress.info("full refresh: %d file(s) go through staging again%s%s", plan.replayed,
+                          f"; {plan.retried} file(s) rejected before are read again" if plan.retried else "",
                           f"; {plan.kept} older file(s) past raw_retention_days cannot be replayed and keep "
                           "their loaded responses" if plan.kept else "")
         from pipelines.definitions import JOB_NAME, build_definitions

@@ -355,6 +355,8 @@ FILES = Table(
         Column("error", pa.string(), "Why the whole file was rejected."),
         Column("run_id", pa.string(), "Run that processed the file.", False),
         Column("processed_at", UTC_TIMESTAMP, "When.", False),
+        Column("spec_fingerprint", pa.string(), "Hash of the source's spec the file was read with: a file "
+               "rejected under another spec is read again."),
     ),
 )
 
