@@ -138,6 +138,8 @@ _RESPONSE_COLUMNS = (
     Column("source", pa.string(), "Name of the source spec the response came from.", False),
     Column("department", pa.string(), "Department that ran the survey (sales, service, product, ...).", False),
     Column("survey", pa.string(), "Human name of the survey.", False),
+    Column("outcome", pa.string(), "What the response says about a deal, as its spec's `outcome` declares: lost "
+           "(a lost-business survey), won, or NULL for a survey that is not about a deal."),
     Column("source_response_id", pa.string(), "The response's id in the source tool, when it has one."),
 )
 

@@ -54,6 +54,7 @@ def _column_expressions(spec: SourceSpec, run_id: str, p: Params) -> dict[str, s
         "source": p(spec.name),
         "department": p(spec.department),
         "survey": p(spec.survey),
+        "outcome": f"{p(spec.outcome)}::varchar" if spec.outcome else "null::varchar",
         "source_response_id": ex.text(spec.id),
         "account_name_raw": f"sb_redact({ex.text(spec.account.name)})",
         "email": f"lower({ex.text(spec.account.email)})",

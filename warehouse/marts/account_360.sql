@@ -11,7 +11,8 @@
 -- * n_respondents counts distinct respondents (respondent_hash); a response without an e-mail (the sales
 --   CRM export) counts as its own respondent. is_small_sample: fewer than $min_respondents respondents;
 --   each score also carries its own number of responses (n_nps_responses, ...).
--- * Sales responses are lost deals (the sales silo is the lost-business survey); lost_reasons are the
+-- * Lost deals are the responses of surveys whose spec says `outcome: lost` (core.feedback.outcome; the
+--   built-in lost-business survey), not every response of sales; lost_reasons are the
 --   distinct reasons, most frequent first. Requested features are matched case-insensitively and shown
 --   in their most common spelling; top_requested_features are the account's three most requested.
 with as_of as (
@@ -83,7 +84,7 @@ lost as (
     from (select account_id, topic as loss_reason, count(*) as n_deals, count(*) filter (where is_recent) as n_deals_90d
           from (select f.account_id, f.topic, (f.responded_at at time zone 'UTC')::date > a.as_of_date - 90 as is_recent
                 from core.feedback f cross join as_of a
-                where f.department = 'sales' and f.account_id is not null)
+                where f.outcome = 'lost' and f.account_id is not null)
           group by account_id, topic)
     group by account_id
 ),
