@@ -18,6 +18,7 @@ from warehouse.marts import build_mart, mart_names
 from warehouse.privacy import pii_salt
 from warehouse.publish import publish
 from warehouse.raw import land_source, prune_raw, with_added_columns
+from warehouse.report import write_report
 from warehouse.runs import finish_run, start_run
 from warehouse.staging import build_staging
 from warehouse.validation import build_data_docs, validate_staging
@@ -156,7 +157,8 @@ def publish_asset() -> dg.AssetsDefinition:
     @dg.asset(name="published_warehouse", group_name="publish", kinds=DUCKDB, deps=mart_names(),
               retry_policy=TRANSIENT_IO_RETRY,
               description="warehouse.duckdb for analysts: schemas core and marts, rebuilt into a temporary "
-                          "file and moved into place atomically; left as it is when nothing it is built from changed.")
+                          "file and moved into place atomically; left as it is when nothing it is built from changed. "
+                          "The HTML report (<home>/reports/feedback.html) is rebuilt with it.")
     def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
         home, settings = warehouse.home_dir, warehouse.mart_settings
         with warehouse.connection() as connection, retry_only_transient(context, progress):
@@ -164,17 +166,33 @@ def publish_asset() -> dg.AssetsDefinition:
             if published:
                 record_publish(connection, home, context.run_id, settings)
             finish_run(connection, context.run_id, "success")
+        report = _rebuild_report(home) if published or not _report_path(home).exists() else None
         if published is None:
             _report(context, f"unchanged {home.warehouse_db}")
         else:
             how = "rewritten" if published.rewritten else f"updated: {published.responses_written:,} response(s) written"
             _report(context, f"published {home.warehouse_db} ({how})")
+        if report:
+            _report(context, f"report rebuilt: {report}")
         return dg.MaterializeResult(metadata={
             "path": str(home.warehouse_db), "republished": published is not None,
+            **({"report": dg.MetadataValue.path(str(report))} if report else {}),
             "rewritten": bool(published and published.rewritten),
             "responses_written": published.responses_written if published else 0})
 
     return published_warehouse
+
+
+def _report_path(home) -> Path:
+    return home.reports / "feedback.html"
+
+
+def _rebuild_report(home) -> Path:
+    """The feedback report of the warehouse just published, swapped in whole so no reader sees half a page."""
+    target = _report_path(home)
+    written = write_report(home.warehouse_db, target.with_name(f".{target.name}.tmp"))
+    written.replace(target)
+    return target
 
 
 def all_assets(specs: list[SourceSpec], spec_errors: list[SpecError] = ()) -> list[dg.AssetsDefinition]:
