@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from warehouse.home import Home
+from warehouse.dictionary import write_dictionary
 from warehouse.marts import MartSettings, mart_names
 
 from conftest import query, silobridge
@@ -117,7 +118,8 @@ def test_account_360_counts_and_contacts(warehouse: Path) -> None:
                           "as_of_date, n_responses, n_respondents, is_small_sample, responses_by_department")
     assert got == {
         # Aurora: kim, lee, max, jo, ann by e-mail plus three sales rows without one.
-        "Aurora Systems": (AS_OF, 11, 8, False, {"product": 4, "sales": 3, "service": 4}),
+        # Aurora: 8 respondents, but its NPS and CSAT rest on 4 answers each, too few to compare.
+        "Aurora Systems": (AS_OF, 11, 8, True, {"product": 4, "sales": 3, "service": 4}),
         "Bramble Foods": (AS_OF, 6, 4, True, {"product": 2, "sales": 2, "service": 2}),
         "Cobalt Mining": (AS_OF, 2, 1, True, {"product": 1, "service": 1}),
         "Dunmore Logistics": (AS_OF, 2, 2, True, {"product": 1, "sales": 1}),
@@ -301,12 +303,17 @@ def won_and_lost(tmp_path_factory: pytest.TempPathFactory) -> Path:
     home = Home(tmp_path_factory.mktemp("outcomes") / "home").create()
     (home.root / "silobridge.yaml").write_text("builtin_sources: true\n")  # the seed silos stay next to it
     (home.sources / "sales_won_nps.yaml").write_text(WON_NPS_SPEC)
-    for folder in ("sales", "sales_won", "service"):
+    for folder in ("sales", "sales_won", "service", "product"):
         (home.landing / folder).mkdir(parents=True, exist_ok=True)
+    (home.landing / "product" / "planning.jsonl").write_text(  # Fjord's one NPS answer
+        json.dumps(_product("P9", "2024-06-12T09:00:00Z", "u1@fjord.io", "Fjord Analytics", 10, [])) + "\n")
     (home.landing / "sales" / "lost_business.csv").write_text(SALES_CSV, encoding="utf-8", newline="")
     (home.landing / "sales_won" / "closed_won_nps.csv").write_text(WON_NPS_REPORT, encoding="utf-8", newline="")
     (home.landing / "service" / "followup.csv").write_text(  # Esker: one CSAT of 1, the only risk it shows
-        SERVICE_CSV.split("\n")[0] + "\nS9,ola@esker.io,Esker Labs,2024-06-21T10:00:00Z,1,6,Outage,,Core,EMEA\n")
+        SERVICE_CSV.split("\n")[0] + "\nS9,ola@esker.io,Esker Labs,2024-06-21T10:00:00Z,1,6,Outage,,Core,EMEA\n"
+        + "".join(f"{name[0]}{i},u{i}@{domain},{name},2024-06-0{i}T10:00:00Z,5,2,How-to,,Core,EMEA\n"
+                  for name, domain in (("Fjord Analytics", "fjord.io"), ("Gale Works", "gale.works"))
+                  for i in range(1, 6)))
     result = silobridge("run", "--home", str(home.root))
     assert result.returncode == 0, result.stdout + result.stderr
     return home.warehouse_db
@@ -328,3 +335,25 @@ def test_a_closed_won_survey_is_no_lost_deal(won_and_lost: Path) -> None:
     at_risk = query(won_and_lost, "select a.account_name from marts.at_risk_accounts m "
                                   "join core.accounts a using (account_id) order by 1")
     assert ("Esker Labs",) not in at_risk
+
+
+def test_a_figure_of_few_answers_is_a_small_sample_however_many_respondents(won_and_lost: Path) -> None:
+    got = rows_by_account(won_and_lost, "account_360",
+                          "n_respondents, n_nps_responses, n_csat_responses, n_ces_responses, nps, is_small_sample")
+    assert got["Fjord Analytics"] == (5, 1, 5, 5, 100.0, True)  # an NPS of 100 from one answer
+    assert got["Gale Works"] == (5, 0, 5, 5, None, False)
+
+
+def test_survey_fatigue_names_the_account(won_and_lost: Path) -> None:
+    rows = query(won_and_lost, "select m.account_name, a.account_name, strftime(m.month, '%Y-%m'), m.n_surveys "
+                               "from marts.survey_fatigue m join core.accounts a using (account_id) "
+                               "where a.account_name in ('Gale Works', 'Fjord Analytics') order by all")
+    assert rows == [("Fjord Analytics", "Fjord Analytics", "2024-06", 6), ("Gale Works", "Gale Works", "2024-06", 5)]
+
+
+def test_the_data_dictionary_says_the_settings_values_not_their_names(tmp_path: Path) -> None:
+    markdown, page = write_dictionary(tmp_path)
+    text = markdown.read_text(encoding="utf-8")
+    assert "$" not in text and "$" not in page.read_text(encoding="utf-8")
+    assert "answered more than 4 surveys in the month" in text  # marts.survey_fatigue, fatigue_limit
+    assert "fewer than 5 respondents" in text  # marts.account_360, min_respondents

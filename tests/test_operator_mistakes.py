@@ -3,8 +3,11 @@ first own spec replacing the seed silos, one spec with a typo among good ones.""
 
 from __future__ import annotations
 
+import re
 import textwrap
+from pathlib import Path
 
+import connectors
 from warehouse.home import Home
 
 from conftest import query, silobridge, write_seed_landing
@@ -98,3 +101,12 @@ def test_the_run_says_which_seed_silos_it_no_longer_loads(home: Home) -> None:
     run = silobridge("run", "--home", str(home.root))
     assert run.returncode == 0, run.stdout + run.stderr
     assert "built-in seed sources not loaded: product_planning_jsonl, product_planning_xlsx" in run.stdout
+
+
+def test_the_connectors_guide_points_at_files_that_exist() -> None:
+    guide = Path(connectors.__file__).with_name("README.md")
+    text = guide.read_text(encoding="utf-8")
+    named = set(re.findall(r"`([\w./-]+\.(?:py|md|csv|json|yaml))`", text)) | set(re.findall(r"\]\(([^)#]+)", text))
+    missing = [name for name in sorted(named) if not (guide.parent / name).exists()
+               and not (guide.parent.parent / name).exists()]
+    assert named and missing == []
