@@ -69,6 +69,9 @@ def _run(home, full_refresh: bool = False) -> int:
     except HomeBusy as busy:
         click.echo(f"error: refusing to start: {busy}", err=True)
         return 1
+    if outcome.builtin_unused:  # said again at the end, where an operator looks
+        click.echo(f"warning: built-in seed sources not loaded: {', '.join(outcome.builtin_unused)} (the home "
+                   "declares its own sources; keep them with `builtin_sources: true` in silobridge.yaml)", err=True)
     if outcome.nothing_new:
         click.echo(f"run {outcome.run_id} succeeded: nothing new; warehouse: {home.warehouse_db}")
         return 0

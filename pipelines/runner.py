@@ -35,6 +35,7 @@ class RunOutcome:
     error: str | None = None
     nothing_new: bool = False
     published: bool = False  # a run that failed only for wrong specs still loads and publishes the other sources
+    builtin_unused: tuple[str, ...] = ()  # seed silos not loaded because the home declares its own sources
 
 
 def _instance(home: Home):
@@ -85,7 +86,7 @@ def run_pipeline(home: Home, full_refresh: bool = False) -> RunOutcome:
     run_id = str(uuid.uuid4())
     with writer_lock(home, run_id):
         if not full_refresh and not sources.errors and _finished_when_nothing_new(home, specs, run_id):
-            return RunOutcome(run_id, True, nothing_new=True)
+            return RunOutcome(run_id, True, nothing_new=True, builtin_unused=tuple(sources.builtin_unused))
         # A run with work validates: GX's import overlaps with Dagster's start-up and the landing.
         start_importing_gx()
         if full_refresh:
@@ -102,7 +103,7 @@ def run_pipeline(home: Home, full_refresh: bool = False) -> RunOutcome:
             result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=_QUIET_DAGSTER,
                                             run_id=run_id)
         if result.success:
-            return RunOutcome(result.run_id, True)
+            return RunOutcome(result.run_id, True, builtin_unused=tuple(sources.builtin_unused))
         return _record_failure(home, result, sources)
 
 

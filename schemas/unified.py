@@ -138,8 +138,6 @@ _RESPONSE_COLUMNS = (
     Column("source", pa.string(), "Name of the source spec the response came from.", False),
     Column("department", pa.string(), "Department that ran the survey (sales, service, product, ...).", False),
     Column("survey", pa.string(), "Human name of the survey.", False),
-    Column("outcome", pa.string(), "What the response says about a deal, as its spec's `outcome` declares: lost "
-           "(a lost-business survey), won, or NULL for a survey that is not about a deal."),
     Column("source_response_id", pa.string(), "The response's id in the source tool, when it has one."),
 )
 
@@ -150,6 +148,10 @@ _CONTENT_COLUMNS = (
     Column("comment", pa.string(), "Free-text comment, as written."),
     _json("attributes", "The source's extra fields (the spec's `attributes`) as a JSON object."),
 )
+
+# Last in the table, after the lineage: added after the contract's columns, so positional queries keep working.
+_OUTCOME = Column("outcome", pa.string(), "What the response says about a deal, as its spec's `outcome` declares: "
+                  "lost (a lost-business survey), won, or NULL for a survey that is not about a deal.")
 
 FEEDBACK = Table(
     schema="core",
@@ -166,6 +168,7 @@ FEEDBACK = Table(
         Column("email_domain", pa.string(), "Domain part of the respondent's e-mail."),
         *_CONTENT_COLUMNS,
         *LINEAGE_COLUMNS,
+        _OUTCOME,
     ),
 )
 
@@ -281,6 +284,7 @@ STAGED_FEEDBACK = Table(
                                  "score_pct DOUBLE, nps_category VARCHAR)[]"),
         Column("file_id", pa.string(), "Content hash of the landing file.", False),
         *LINEAGE_COLUMNS,
+        _OUTCOME,
     ),
 )
 

@@ -101,6 +101,7 @@ def test_the_run_says_which_seed_silos_it_no_longer_loads(home: Home) -> None:
     run = silobridge("run", "--home", str(home.root))
     assert run.returncode == 0, run.stdout + run.stderr
     assert "built-in seed sources not loaded: product_planning_jsonl, product_planning_xlsx" in run.stdout
+    assert "built-in seed sources not loaded: product_planning_jsonl, product_planning_xlsx" in run.stderr  # and at the end
 
 
 def test_the_connectors_guide_points_at_files_that_exist() -> None:
