@@ -5,10 +5,12 @@ asset the same way.
 """
 
 import logging
+import re
+from pathlib import Path
 
 import dagster as dg
 
-from schemas.spec import SourceSpec
+from schemas.spec import SourceSpec, SpecError
 from warehouse.accounts import Overrides, build_accounts
 from warehouse.core import merge_source
 from warehouse.inputs import already_published, record_publish
@@ -16,6 +18,7 @@ from warehouse.marts import build_mart, mart_names
 from warehouse.privacy import pii_salt
 from warehouse.publish import publish
 from warehouse.raw import land_source, prune_raw, with_added_columns
+from warehouse.report import write_report
 from warehouse.runs import finish_run, start_run
 from warehouse.staging import build_staging
 from warehouse.validation import build_data_docs, validate_staging
@@ -23,7 +26,8 @@ from warehouse.validation import build_data_docs, validate_staging
 from pipelines.resources import WarehouseResource
 from pipelines.retries import TRANSIENT_IO_RETRY, retry_only_transient
 
-__all__ = ["source_assets", "core_assets", "mart_assets", "publish_asset", "all_assets", "progress"]
+__all__ = ["source_assets", "spec_error_assets", "core_assets", "mart_assets", "publish_asset", "all_assets",
+           "SPEC_ERROR_PREFIX", "progress"]
 
 DUCKDB = {"duckdb"}
 
@@ -80,6 +84,30 @@ def source_assets(spec: SourceSpec) -> list[dg.AssetsDefinition]:
     return [_raw_asset(spec), _staging_asset(spec)]
 
 
+SPEC_ERROR_PREFIX = "spec_error_"
+
+
+def _spec_error_asset(name: str, error: SpecError) -> dg.AssetsDefinition:
+    @dg.asset(name=name, group_name="sources",
+              description=f"The spec {error.file} cannot be used, so its source is not loaded: {error.expected}")
+    def spec_error(context: dg.AssetExecutionContext) -> None:
+        # Fails the run (exit 1) with the spec's message; the other sources do not depend on it and still load.
+        progress.error("%-32s not loaded: spec %s", context.asset_key.to_user_string(), error)
+        raise dg.Failure(description=f"spec {error}", allow_retries=False)
+
+    return spec_error
+
+
+def spec_error_assets(errors: list[SpecError]) -> list[dg.AssetsDefinition]:
+    """One failing asset per spec file that cannot be used: the night fails naming it, the rest loads."""
+    names: list[str] = []
+    for error in errors:
+        stem = re.sub(r"[^a-z0-9_]+", "_", Path(error.file).stem.lower()).strip("_") or "spec"
+        name = f"{SPEC_ERROR_PREFIX}{stem}"
+        names.append(name if name not in names else f"{name}_{len(names)}")
+    return [_spec_error_asset(name, error) for name, error in zip(names, errors)]
+
+
 def core_assets(specs: list[SourceSpec]) -> list[dg.AssetsDefinition]:
     @dg.asset(name="feedback", group_name="core", kinds=DUCKDB, deps=[f"{s.name}_staging" for s in specs],
               description="core.feedback and core.feedback_scores: one row per response (and metric); "
@@ -130,7 +158,8 @@ def publish_asset() -> dg.AssetsDefinition:
     @dg.asset(name="published_warehouse", group_name="publish", kinds=DUCKDB, deps=mart_names(),
               retry_policy=TRANSIENT_IO_RETRY,
               description="warehouse.duckdb for analysts: schemas core and marts, rebuilt into a temporary "
-                          "file and moved into place atomically; left as it is when nothing it is built from changed.")
+                          "file and moved into place atomically; left as it is when nothing it is built from changed. "
+                          "The HTML report (<home>/reports/feedback.html) is rebuilt with it.")
     def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
         home, settings = warehouse.home_dir, warehouse.mart_settings
         with warehouse.connection() as connection, retry_only_transient(context, progress):
@@ -138,19 +167,35 @@ def publish_asset() -> dg.AssetsDefinition:
             if published:
                 record_publish(connection, home, context.run_id, settings)
             finish_run(connection, context.run_id, "success")
+        report = _rebuild_report(home) if published or not _report_path(home).exists() else None
         if published is None:
             _report(context, f"unchanged {home.warehouse_db}")
         else:
             how = "rewritten" if published.rewritten else f"updated: {published.responses_written:,} response(s) written"
             _report(context, f"published {home.warehouse_db} ({how})")
+        if report:
+            _report(context, f"report rebuilt: {report}")
         return dg.MaterializeResult(metadata={
             "path": str(home.warehouse_db), "republished": published is not None,
+            **({"report": dg.MetadataValue.path(str(report))} if report else {}),
             "rewritten": bool(published and published.rewritten),
             "responses_written": published.responses_written if published else 0})
 
     return published_warehouse
 
 
-def all_assets(specs: list[SourceSpec]) -> list[dg.AssetsDefinition]:
+def _report_path(home) -> Path:
+    return home.reports / "feedback.html"
+
+
+def _rebuild_report(home) -> Path:
+    """The feedback report of the warehouse just published, swapped in whole so no reader sees half a page."""
+    target = _report_path(home)
+    written = write_report(home.warehouse_db, target.with_name(f".{target.name}.tmp"))
+    written.replace(target)
+    return target
+
+
+def all_assets(specs: list[SourceSpec], spec_errors: list[SpecError] = ()) -> list[dg.AssetsDefinition]:
     per_source = [asset for spec in specs for asset in source_assets(spec)]
-    return [*per_source, *core_assets(specs), *mart_assets(), publish_asset()]
+    return [*spec_error_assets(list(spec_errors)), *per_source, *core_assets(specs), *mart_assets(), publish_asset()]

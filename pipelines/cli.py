@@ -76,9 +76,16 @@ def _run(home, full_refresh: bool = False) -> int:
     except PipelineDatabaseError as damaged:
         click.echo(f"error: {damaged}", err=True)
         return 1
+    if outcome.builtin_unused:  # said again at the end, where an operator looks
+        click.echo(f"warning: built-in seed sources not loaded: {', '.join(outcome.builtin_unused)} (the home "
+                   "declares its own sources; keep them with `builtin_sources: true` in silobridge.yaml)", err=True)
     if outcome.nothing_new:
         click.echo(f"run {outcome.run_id} succeeded: nothing new; warehouse: {home.warehouse_db}")
         return 0
+    if not outcome.success and outcome.published:
+        click.echo(f"run {outcome.run_id} failed: {outcome.error}\n"
+                   f"The other sources were loaded and published: {home.warehouse_db}", err=True)
+        return 1
     if not outcome.success:
         click.echo(f"run {outcome.run_id} failed: {outcome.error}\n"
                    f"The published warehouse is unchanged: {home.warehouse_db}", err=True)
@@ -117,10 +124,8 @@ def demo(home: str | None, rows: int, seed: int) -> None:
     if status == 0:
         from pipelines.summary import print_summary
 
-        from warehouse.report import write_report
-
         print_summary(home_dir, EXAMPLE_QUERY)
-        click.echo(f"Report: {write_report(home_dir.warehouse_db, home_dir.reports / 'feedback.html')}")
+        click.echo(f"Report: {home_dir.reports / 'feedback.html'}")  # rebuilt by the run, with the warehouse
     sys.exit(status)
 
 
@@ -132,32 +137,40 @@ def sources() -> None:
 @sources.command("list")
 @home_option
 def sources_list(home: str | None) -> None:
-    """List the home's sources (its own specs, else the built-in seed silos)."""
+    """List the home's sources (its own specs, else the built-in seed silos), and the specs that cannot be used."""
+    from warehouse.home import SettingsError
     from warehouse.raw import landing_files
-    from warehouse.sources import load_sources, spec_files
+    from warehouse.sources import read_sources
 
     home_dir = _home(home)
     try:
-        specs = load_sources(home_dir)
-    except SpecError as error:
-        _fail_on_spec_error(error)
-    origin = "home" if home_dir.sources.exists() and any(home_dir.sources.glob("*.y*ml")) else "built-in"
-    click.echo(f"{len(specs)} sources ({origin} specs) in {home_dir.root}")
-    for spec, path in zip(specs, spec_files(home_dir)):
+        found = read_sources(home_dir)
+    except SettingsError as error:
+        click.echo(f"error: settings {error}", err=True)
+        sys.exit(2)
+    click.echo(f"{len(found.specs)} sources ({found.origin} specs) in {home_dir.root}")
+    for spec, path in zip(found.specs, found.files):
         n_files = len(landing_files(home_dir, spec)) if home_dir.root.exists() else 0
         click.echo(f"  {spec.name:<26} {spec.department:<10} {spec.format:<8} {spec.path:<32} "
                    f"{n_files:>4} file(s)  [{path.name}]")
+    if found.builtin_unused:
+        click.echo(f"warning: built-in seed sources not loaded: {', '.join(found.builtin_unused)}: the home declares "
+                   "its own sources; set `builtin_sources: true` in silobridge.yaml to keep them", err=True)
+    for error in found.errors:
+        click.echo(f"error: spec {error}", err=True)
+    if found.errors:
+        sys.exit(2)
 
 
 def _spec_from_argument(home_dir, spec_argument: str):
     """A spec file, or the name of one of the home's sources."""
     from schemas.spec import load_spec
-    from warehouse.sources import check_spec, load_sources
+    from warehouse.sources import check_spec, read_sources
 
     path = Path(spec_argument)
     if path.suffix in (".yaml", ".yml") or path.exists():
         return check_spec(load_spec(path), path)
-    for spec in load_sources(home_dir):
+    for spec in read_sources(home_dir).specs:
         if spec.name == spec_argument:
             return spec
     raise click.UsageError(f"{spec_argument!r} is neither a spec file nor a source of {home_dir.root}")

@@ -17,7 +17,7 @@ from warehouse.home import Home
 from warehouse.lock import writer_lock
 from warehouse.refresh import reset_for_full_refresh
 from warehouse.runs import finish_run, start_run
-from warehouse.sources import load_sources
+from warehouse.sources import HomeSources, read_sources
 from warehouse.validation import start_importing_gx
 
 __all__ = ["RunOutcome", "run_pipeline"]
@@ -34,6 +34,8 @@ class RunOutcome:
     success: bool
     error: str | None = None
     nothing_new: bool = False
+    published: bool = False  # a run that failed only for wrong specs still loads and publishes the other sources
+    builtin_unused: tuple[str, ...] = ()  # seed silos not loaded because the home declares its own sources
 
 
 def _instance(home: Home):
@@ -77,18 +79,21 @@ def run_pipeline(home: Home, full_refresh: bool = False) -> RunOutcome:
 
     Raises :class:`warehouse.lock.HomeBusy` at once when another run holds the home.
     """
-    specs = load_sources(home)  # a wrong spec is refused before anything runs
-    home.settings()  # so is a wrong silobridge.yaml
+    home.settings()  # a wrong silobridge.yaml is refused before anything runs
+    sources = read_sources(home)  # a wrong spec fails the run, but only after the other sources loaded
+    specs = sources.specs
+    _say_what_is_not_loaded(sources)
     run_id = str(uuid.uuid4())
     with writer_lock(home, run_id):
-        if not full_refresh and _finished_when_nothing_new(home, specs, run_id):
-            return RunOutcome(run_id, True, nothing_new=True)
+        if not full_refresh and not sources.errors and _finished_when_nothing_new(home, specs, run_id):
+            return RunOutcome(run_id, True, nothing_new=True, builtin_unused=tuple(sources.builtin_unused))
         # A run with work validates: GX's import overlaps with Dagster's start-up and the landing.
         start_importing_gx()
         if full_refresh:
             with pipeline_connection(home) as connection:
                 plan = reset_for_full_refresh(connection)
-            progress.info("full refresh: %d file(s) go through staging again%s", plan.replayed,
+            progress.info("full refresh: %d file(s) go through staging again%s%s", plan.replayed,
+                          f"; {plan.retried} file(s) rejected before are read again" if plan.retried else "",
                           f"; {plan.kept} older file(s) past raw_retention_days cannot be replayed and keep "
                           "their loaded responses" if plan.kept else "")
         from pipelines.definitions import JOB_NAME, build_definitions
@@ -98,8 +103,14 @@ def run_pipeline(home: Home, full_refresh: bool = False) -> RunOutcome:
             result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=_QUIET_DAGSTER,
                                             run_id=run_id)
         if result.success:
-            return RunOutcome(result.run_id, True)
-        return _record_failure(home, result)
+            return RunOutcome(result.run_id, True, builtin_unused=tuple(sources.builtin_unused))
+        return _record_failure(home, result, sources)
+
+
+def _say_what_is_not_loaded(sources: HomeSources) -> None:
+    if sources.builtin_unused:
+        progress.warning("built-in seed sources not loaded: %s (the home declares its own sources; keep them with "
+                         "`builtin_sources: true` in silobridge.yaml)", ", ".join(sources.builtin_unused))
 
 
 def _finished_when_nothing_new(home: Home, specs: list[SourceSpec], run_id: str) -> bool:
@@ -120,9 +131,13 @@ def _finished_when_nothing_new(home: Home, specs: list[SourceSpec], run_id: str)
     return True
 
 
-def _record_failure(home: Home, result) -> RunOutcome:
-    error = _first_failure(result)
+def _record_failure(home: Home, result, sources: HomeSources) -> RunOutcome:
+    from pipelines.assets import SPEC_ERROR_PREFIX
+
+    other_failures = [key for key in result.get_failed_step_keys() if not key.startswith(SPEC_ERROR_PREFIX)]
+    spec_errors = [f"spec {error}" for error in sources.errors]
+    error = "; ".join(spec_errors + ([_first_failure(result)] if other_failures or not spec_errors else []))
     progress.error("run failed: %s", error)
     with pipeline_connection(home) as connection:
         finish_run(connection, result.run_id, "failed", error)
-    return RunOutcome(result.run_id, False, error)
+    return RunOutcome(result.run_id, False, error, published=result.is_node_success("published_warehouse"))

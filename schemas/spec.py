@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
@@ -192,6 +192,9 @@ class SourceSpec(_Strict):
     name: str
     department: str
     survey: str
+    # What each response says about a deal: `lost` (a lost-business survey: every response is a lost deal,
+    # counted in lost_reasons and at-risk signals), `won`, or none for surveys that are not about a deal.
+    outcome: Literal["lost", "won"] | None = None
     format: str
     path: str
     id: str | None = None

@@ -149,6 +149,10 @@ _CONTENT_COLUMNS = (
     _json("attributes", "The source's extra fields (the spec's `attributes`) as a JSON object."),
 )
 
+# Last in the table, after the lineage: added after the contract's columns, so positional queries keep working.
+_OUTCOME = Column("outcome", pa.string(), "What the response says about a deal, as its spec's `outcome` declares: "
+                  "lost (a lost-business survey), won, or NULL for a survey that is not about a deal.")
+
 FEEDBACK = Table(
     schema="core",
     name="feedback",
@@ -164,6 +168,7 @@ FEEDBACK = Table(
         Column("email_domain", pa.string(), "Domain part of the respondent's e-mail."),
         *_CONTENT_COLUMNS,
         *LINEAGE_COLUMNS,
+        _OUTCOME,
     ),
 )
 
@@ -279,6 +284,7 @@ STAGED_FEEDBACK = Table(
                                  "score_pct DOUBLE, nps_category VARCHAR)[]"),
         Column("file_id", pa.string(), "Content hash of the landing file.", False),
         *LINEAGE_COLUMNS,
+        _OUTCOME,
     ),
 )
 
@@ -355,6 +361,8 @@ FILES = Table(
         Column("error", pa.string(), "Why the whole file was rejected."),
         Column("run_id", pa.string(), "Run that processed the file.", False),
         Column("processed_at", UTC_TIMESTAMP, "When.", False),
+        Column("spec_fingerprint", pa.string(), "Hash of the source's spec the file was read with: a file "
+               "rejected under another spec is read again."),
     ),
 )
 

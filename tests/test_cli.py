@@ -18,7 +18,7 @@ from warehouse.home import Home
 
 from pipelines import cli
 
-from conftest import silobridge, write_seed_landing
+from conftest import query, silobridge, write_seed_landing
 
 
 @pytest.fixture(scope="module")
@@ -103,15 +103,29 @@ def _copy_builtin_specs(home: Home) -> None:
     (lambda s: s.replace("name: service_followup", "name: Service Followup"), "name", "snake_case"),
     (lambda s: s + "scores: [\n", "line", "valid YAML"),
 ])
-def test_a_wrong_spec_is_refused_before_anything_runs(home: Home, edit, key: str, expected: str) -> None:
+def test_a_wrong_spec_is_refused_by_list_and_check(home: Home, edit, key: str, expected: str) -> None:
     _copy_builtin_specs(home)
     spec = home.sources / "service_followup.yaml"
     spec.write_text(edit(spec.read_text()))
-    for command in (["sources", "list"], ["run"]):
+    for command in (["sources", "list"], ["sources", "check", str(spec)]):
         result = silobridge(*command, "--home", str(home.root))
         assert result.returncode == 2, result.stdout + result.stderr
         assert "service_followup.yaml" in result.stderr and f"'{key}" in result.stderr and expected in result.stderr
     assert not home.pipeline_db.exists()
+
+
+def test_one_wrong_spec_fails_the_run_but_the_other_sources_load(seeded_home: Home) -> None:
+    spec = seeded_home.sources / "service_followup.yaml"
+    spec.write_text(spec.read_text().replace("scale: [1, 5]", "scale: [5, 1]"))
+    result = silobridge("run", "--home", str(seeded_home.root))
+    assert result.returncode == 1, result.stdout + result.stderr
+    message = f"spec {spec}: key 'scores[0].scale': expected [min, max] with min < max, got [5.0, 1.0]"
+    assert message in result.stderr and "other sources were loaded and published" in result.stderr
+    assert message in result.stdout  # the progress line of the failing spec, among the sources that load
+    loaded = query(seeded_home.warehouse_db, "select source, count(*) from core.feedback group by all order by all")
+    assert [source for source, _ in loaded] == ["product_planning_jsonl", "product_planning_xlsx", "sales_lost_business"]
+    runs = query(seeded_home.pipeline_db, "select status, message from meta.runs")
+    assert runs == [("failed", message)]
 
 
 def test_sources_list_shows_builtin_specs(home: Home) -> None:

@@ -8,6 +8,7 @@ with nothing new leaves the published warehouse alone.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from dagster._core.definitions.sensor_definition import SensorExecutionData
 
 from pipelines.definitions import JOB_NAME, build_definitions
 from warehouse.home import Home
+from warehouse.report import report_data
 
 from conftest import query, write_seed_landing
 
@@ -80,3 +82,29 @@ def test_dagster_loads_the_code_location_as_dagster_dev_does(home: Home) -> None
                             timeout=300, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "All code locations passed validation." in result.stdout + result.stderr
+
+
+def _report_payload(home: Home) -> dict:
+    page = (home.reports / "feedback.html").read_text(encoding="utf-8")
+    start = page.index("<script type='application/json' id='report-data'>") + len(
+        "<script type='application/json' id='report-data'>")
+    return json.loads(page[start:page.index("</script>", start)].replace("<\\/", "</"))
+
+
+def test_the_report_is_rebuilt_with_the_warehouse_by_the_dagster_job(home: Home, monkeypatch) -> None:
+    monkeypatch.setenv("SILOBRIDGE_PII_SALT", "test-salt")
+    write_seed_landing(home)
+    definitions = build_definitions(home)
+    job = definitions.resolve_job_def(JOB_NAME)
+    with dg.instance_for_test(temp_dir=str(home.dagster)) as instance:
+        assert job.execute_in_process(instance=instance).success
+        first = _report_payload(home)
+        assert first == json.loads(json.dumps(report_data(home.warehouse_db), default=str))
+
+        (home.landing / "service" / "followup_2024-04.csv").write_text(
+            "ticket_id,contact_email,company,survey_sent_at,csat,effort,category,comment,product_area,agent_team\n"
+            "ZD-9,al@acme.com,ACME,2024-04-02T10:00:00Z,1,7,Outage,,Billing,EMEA\n")
+        assert job.execute_in_process(instance=instance).success
+        second = _report_payload(home)
+        assert second == json.loads(json.dumps(report_data(home.warehouse_db), default=str))
+        assert second != first and {"month": "2024-04", "series": "service csat", "value": 0.0} in second["score_trends"]

@@ -12,7 +12,7 @@ import duckdb
 
 from schemas.unified import PIPELINE_TABLES
 
-from warehouse.ddl import create_table_sql, feedback_view_sql
+from warehouse.ddl import create_table_sql, feedback_view_sql, quote
 from warehouse.home import Home
 
 __all__ = ["PipelineDatabaseError", "connect", "connect_pipeline", "ensure_pipeline_schema", "pipeline_connection", "read_sql", "run_sql",
@@ -82,6 +82,7 @@ def ensure_pipeline_schema(connection: duckdb.DuckDBPyConnection) -> None:
         connection.execute(f"create schema if not exists {schema}")
     for table in PIPELINE_TABLES:
         connection.execute(create_table_sql(table))
+    _add_missing_columns(connection)
     connection.execute(feedback_view_sql())
 
 
@@ -94,6 +95,18 @@ class PipelineDatabaseError(Exception):
             "damaged (a disk that filled up, a copy or restore cut short). Restore it from a backup, or move it "
             "aside and run again: every file still under landing/ is then loaded afresh and the warehouse is "
             "rebuilt from them, while responses of files no longer in landing/ and the run history are lost.")
+
+
+def _add_missing_columns(connection: duckdb.DuckDBPyConnection) -> None:
+    """Columns a newer silobridge declares that a home's existing tables lack (nullable ones: NULL for old rows)."""
+    present = set(connection.execute(
+        "select schema_name, table_name, column_name from duckdb_columns() "
+        "where database_name = current_database()").fetchall())
+    for table in PIPELINE_TABLES:
+        for column in table.columns:
+            if (table.schema, table.name, column.name) not in present and column.nullable:
+                connection.execute(f"alter table {table.qualified_name} add column {quote(column.name)} "
+                                   f"{column.sql_type}")
 
 
 def connect_pipeline(home: Home) -> duckdb.DuckDBPyConnection:

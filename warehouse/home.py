@@ -33,6 +33,9 @@ class HomeSettings(BaseModel):
     # DuckDB's memory for the pipeline database, e.g. "1GB" or "512MB". Its default (80% of RAM) kept every
     # staged row and the buffer pool in memory (8 GiB at 5M responses); bounded, it spills to duckdb_temp.
     duckdb_memory_limit: str = Field(default="1GB", pattern=r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$")
+    # The built-in specs of the seed silos are used when the home declares no source of its own; true keeps
+    # them next to the home's own specs (false: a home's first spec replaces them, and the run says so).
+    builtin_sources: bool = False
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from warehouse.home import Home
 from warehouse.staging import raw_table
 
 __all__ = ["LandingResult", "land_source", "land_files", "landing_files", "file_digest", "unseen_files", "prune_raw",
-           "with_added_columns"]
+           "with_added_columns", "spec_fingerprint"]
 
 # Pipeline bookkeeping on raw rows; underscored so they cannot meet a department's column names.
 _RAW_LINEAGE = "source_file varchar, source_row bigint, _file_id varchar, _run_id varchar, _loaded_at timestamptz"
@@ -124,11 +124,22 @@ def land_files(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, files: l
     return result
 
 
+def spec_fingerprint(spec: SourceSpec) -> str:
+    """A hash of everything the spec says: a file rejected under one spec is worth reading under another."""
+    return hashlib.sha256(spec.model_dump_json().encode()).hexdigest()
+
+
 def unseen_files(connection: duckdb.DuckDBPyConnection, spec: SourceSpec,
                  files: list[tuple[Path, str]]) -> list[tuple[Path, str, str]]:
-    """The files whose content the source has not seen (under any name), with their content hash."""
+    """The files whose content the source has not seen (under any name), with their content hash.
+
+    A file rejected as a whole under an older spec counts as unseen: the rejection may have been the spec's
+    mistake (a wrong column name, delimiter or zone), so it is read again with the spec as it is now.
+    """
     known = {row[0] for row in connection.execute(
-        "select file_id from meta.files where source = ?", [spec.name]).fetchall()}
+        "select file_id from meta.files where source = ? "
+        "and (status <> 'rejected' or spec_fingerprint is not distinct from ?)",
+        [spec.name, spec_fingerprint(spec)]).fetchall()}
     digests = _landing_digests(connection, files)
     new = []
     for (path, source_file), file_id in zip(files, digests):
@@ -219,16 +230,17 @@ def _land_file(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, opening:
         _require_stated_zone(spec, opened, source_file)
     connection.begin()
     try:
+        _forget_rejection(connection, spec, file_id)
         drift = _record_drift(connection, spec, opened.columns, source_file, file_id, run_id) if has_columns else []
         _ensure_columns(connection, spec, opened.columns)
         rows = sum(_append_batch(connection, spec, batch, file_id, run_id) for batch in opened.batches)
         _quarantine_read_rejects(connection, spec, source_file, opened.rejects, run_id)
         connection.execute(
             "insert into meta.files (file_id, source, source_file, size_bytes, status, rows_read, rows_loaded, "
-            "rows_rejected, rows_duplicate, run_id, processed_at) "
-            "values (?, ?, ?, ?, 'raw_loaded', ?, 0, ?, 0, ?, now())",
+            "rows_rejected, rows_duplicate, run_id, processed_at, spec_fingerprint) "
+            "values (?, ?, ?, ?, 'raw_loaded', ?, 0, ?, 0, ?, now(), ?)",
             [file_id, spec.name, source_file, path.stat().st_size, rows + len(opened.rejects),
-             len(opened.rejects), run_id])
+             len(opened.rejects), run_id, spec_fingerprint(spec)])
         connection.commit()
     except BaseException:
         connection.rollback()
@@ -355,14 +367,32 @@ def _quarantine_read_rejects(connection: duckdb.DuckDBPyConnection, spec: Source
 def _reject_file(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, source_file: str, file_id: str,
                  size: int, run_id: str, error: ConnectorError) -> None:
     connection.begin()
+    try:
+        _forget_rejection(connection, spec, file_id)
+        connection.execute(
+            "insert into meta.files (file_id, source, source_file, size_bytes, status, rows_read, rows_loaded, "
+            "rows_rejected, rows_duplicate, error, run_id, processed_at, spec_fingerprint) "
+            "values (?, ?, ?, ?, 'rejected', 0, 0, 0, 0, ?, ?, now(), ?)",
+            [file_id, spec.name, source_file, size, str(error), run_id, spec_fingerprint(spec)])
+        connection.execute("insert into quarantine.rejects values (?, ?, null, null, ?, ?, ?, now())",
+                           [spec.name, source_file, error.rule, str(error), run_id])
+        connection.commit()
+    except BaseException:
+        connection.rollback()
+        raise
+
+
+def _forget_rejection(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, file_id: str) -> None:
+    """Drop the record of an earlier rejection of this file, which is being read again under a changed spec.
+
+    A rejected file had no row in raw or core (its counts are all 0), so reading it again loads no row twice.
+    """
     connection.execute(
-        "insert into meta.files (file_id, source, source_file, size_bytes, status, rows_read, rows_loaded, "
-        "rows_rejected, rows_duplicate, error, run_id, processed_at) "
-        "values (?, ?, ?, ?, 'rejected', 0, 0, 0, 0, ?, ?, now())",
-        [file_id, spec.name, source_file, size, str(error), run_id])
-    connection.execute("insert into quarantine.rejects values (?, ?, null, null, ?, ?, ?, now())",
-                       [spec.name, source_file, error.rule, str(error), run_id])
-    connection.commit()
+        "delete from quarantine.rejects q using meta.files f where f.file_id = ? and f.source = ? "
+        "and f.status = 'rejected' and q.source = f.source and q.source_file = f.source_file "
+        "and q.run_id = f.run_id and q.source_row is null", [file_id, spec.name])
+    connection.execute("delete from meta.files where file_id = ? and source = ? and status = 'rejected'",
+                       [file_id, spec.name])
 
 
 def prune_raw(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, retention_days: int | None, run_id: str) -> int:

@@ -23,6 +23,7 @@ __all__ = ["RefreshPlan", "reset_for_full_refresh"]
 class RefreshPlan:
     replayed: int  # files that go through staging, validation and the merge again
     kept: int  # loaded files whose raw rows retention deleted: their responses stay as they are
+    retried: int = 0  # files rejected as a whole, read again from the landing folder where they still are
 
 
 def reset_for_full_refresh(connection: duckdb.DuckDBPyConnection) -> RefreshPlan:
@@ -38,4 +39,5 @@ def reset_for_full_refresh(connection: duckdb.DuckDBPyConnection) -> RefreshPlan
     kept = connection.execute("select count(*) from meta.files f where status = 'loaded' and exists "
                               "(select 1 from meta.raw_retention r where r.file_id = f.file_id and r.source = f.source)"
                               ).fetchall()[0][0]
-    return RefreshPlan(replayed, kept)
+    retried = connection.execute("select count(*) from meta.files where status = 'rejected'").fetchall()[0][0]
+    return RefreshPlan(replayed, kept, retried)

@@ -54,6 +54,7 @@ def _column_expressions(spec: SourceSpec, run_id: str, p: Params) -> dict[str, s
         "source": p(spec.name),
         "department": p(spec.department),
         "survey": p(spec.survey),
+        "outcome": f"{p(spec.outcome)}::varchar" if spec.outcome else "null::varchar",
         "source_response_id": f"sb_redact({ex.text(spec.id)})",  # ids are published: an e-mail id would leak
         "account_name_raw": f"sb_redact({ex.text(spec.account.name)})",
         "email": f"lower({ex.text(spec.account.email)})",

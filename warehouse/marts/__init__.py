@@ -5,6 +5,7 @@ A new mart is a new SQL file: it becomes a table of the published warehouse and 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from importlib.resources import files
 
@@ -27,14 +28,21 @@ class MartSettings:
     min_respondents: int = 5
 
 
-def mart_description(name: str) -> str:
-    """The comment block that opens a mart's SQL file: its grain and conventions."""
+def mart_description(name: str, settings: MartSettings = MartSettings()) -> str:
+    """The comment block that opens a mart's SQL file: its grain and conventions, with the settings' values.
+
+    >>> "more than 4 surveys" in mart_description("survey_fatigue", MartSettings(fatigue_limit=4))
+    True
+    """
     lines = []
     for line in mart_sql(name).splitlines():
         if not line.startswith("--"):
             break
         lines.append(line.removeprefix("--").strip())
-    return " ".join(lines)
+    values = vars(settings)
+    # The SQL names its knobs as $parameters; readers of the dictionary want the value the marts were built with.
+    return re.sub(r"\$(\w+)", lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0),
+                  " ".join(lines))
 
 
 def mart_columns(name: str) -> dict[str, str]:

@@ -9,9 +9,11 @@
 --   the rounding of a .x5 mean between two runs over the same data.
 -- * *_latest_score is the newest answer as given, on its own scale (CES effort 1-7: lower is better).
 -- * n_respondents counts distinct respondents (respondent_hash); a response without an e-mail (the sales
---   CRM export) counts as its own respondent. is_small_sample: fewer than $min_respondents respondents;
---   each score also carries its own number of responses (n_nps_responses, ...).
--- * Sales responses are lost deals (the sales silo is the lost-business survey); lost_reasons are the
+--   CRM export) counts as its own respondent. is_small_sample: fewer than $min_respondents respondents, or
+--   an NPS, CSAT or CES figure that rests on fewer than $min_respondents answers (an NPS of one answer is
+--   -100 or 100); each score also carries its own number of responses (n_nps_responses, ...).
+-- * Lost deals are the responses of surveys whose spec says `outcome: lost` (core.feedback.outcome; the
+--   built-in lost-business survey), not every response of sales; lost_reasons are the
 --   distinct reasons, most frequent first. Requested features are matched case-insensitively and shown
 --   in their most common spelling; top_requested_features are the account's three most requested.
 with as_of as (
@@ -83,7 +85,7 @@ lost as (
     from (select account_id, topic as loss_reason, count(*) as n_deals, count(*) filter (where is_recent) as n_deals_90d
           from (select f.account_id, f.topic, (f.responded_at at time zone 'UTC')::date > a.as_of_date - 90 as is_recent
                 from core.feedback f cross join as_of a
-                where f.department = 'sales' and f.account_id is not null)
+                where f.outcome = 'lost' and f.account_id is not null)
           group by account_id, topic)
     group by account_id
 ),
@@ -114,7 +116,9 @@ select
     a.n_responses,
     a.n_sources,
     coalesce(r.n_respondents, 0) as n_respondents,
-    coalesce(r.n_respondents, 0) < $min_respondents as is_small_sample,
+    coalesce(r.n_respondents, 0) < $min_respondents
+        or coalesce(least(nullif(s.n_nps_responses, 0), nullif(s.n_csat_responses, 0), nullif(s.n_ces_responses, 0)),
+                    $min_respondents) < $min_respondents as is_small_sample,
     d.responses_by_department,
     d.last_contact_by_department,
     coalesce(s.n_nps_responses, 0) as n_nps_responses,

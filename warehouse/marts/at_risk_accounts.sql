@@ -1,14 +1,14 @@
 -- Grain: one row per account with risk signals from at least two departments in the trailing 90 days.
 -- as_of_date is the UTC date of the newest response in the warehouse (as in marts.account_360); the
 -- window is the 90 UTC dates ending on it. Risk signals: an NPS detractor (0-6; the product survey), a
--- CSAT of 1-2 on 1-5 (score_pct <= 25; the service survey) and a lost deal (any sales response: the
--- sales silo is the lost-business survey). A signal counts for the department of its response, so a
+-- CSAT of 1-2 on 1-5 (score_pct <= 25; the service survey) and a lost deal (a response of a survey
+-- whose spec says `outcome: lost`, core.feedback.outcome; not every sales survey is about a lost deal). A signal counts for the department of its response, so a
 -- new source's NPS or CSAT counts too. signals lists 'department: signal' per department and signal kind.
 with as_of as (
     select (max(responded_at) at time zone 'UTC')::date as as_of_date from core.feedback
 ),
 recent as (
-    select f.feedback_id, f.account_id, f.department, f.responded_at, f.topic
+    select f.feedback_id, f.account_id, f.department, f.responded_at, f.topic, f.outcome
     from core.feedback f
     cross join as_of a
     where f.account_id is not null
@@ -25,7 +25,7 @@ signals as (
     union all
     select account_id, department, responded_at, 'lost_deal', topic
     from recent
-    where department = 'sales'
+    where outcome = 'lost'
 ),
 per_kind as (
     select account_id, department, kind, count(*) as n, max(responded_at) as last_at,

@@ -1,5 +1,6 @@
--- Grain: one row per loss reason and calendar quarter (UTC) of the sales department's lost deals.
--- Every sales response is one lost deal (the sales silo is the lost-business survey); loss_reason is
+-- Grain: one row per loss reason and calendar quarter (UTC) of the lost deals.
+-- A lost deal is a response of a survey whose spec says `outcome: lost` (core.feedback.outcome; the built-in
+-- lost-business survey), whatever its department: a closed-won survey of sales is not one. loss_reason is
 -- its topic and is NULL where none was given. competitors are the distinct names in the
 -- attributes' 'Competitor' key (built-in sales spec), most often named first; blank or missing names are
 -- ignored. pct_of_quarter is the reason's share of all lost deals of the quarter.
@@ -8,7 +9,7 @@ with deals as (
         date_trunc('quarter', responded_at at time zone 'UTC')::date as quarter,
         nullif(trim(attributes->>'Competitor'), '') as competitor
     from core.feedback
-    where department = 'sales'
+    where outcome = 'lost'
 ),
 competitors as (
     select quarter, loss_reason, list(competitor order by n desc, competitor) as competitors

@@ -1,6 +1,6 @@
 -- Full refresh: forget what staging, validation and the merge decided, keep what was read.
--- Raw rows, files rejected as a whole and records a reader quarantined (wrong field
--- counts, records that are not responses; they never reached raw, so no replay could redo them) stay; every file
+-- Raw rows and records a reader quarantined (wrong field counts, records that are not responses; they
+-- never reached raw, so no replay could redo them) stay; files rejected as a whole are read again; every file
 -- that was loaded goes back to raw_loaded, so the next run stages, validates and merges it again.
 -- Files whose raw rows raw retention deleted (meta.raw_retention) cannot be replayed: their loaded
 -- responses, rejects and counts stay as they are.
@@ -32,6 +32,10 @@ from replayed_files r
 where f.file_id = r.file_id and f.source = r.source;
 
 drop table replayed_files;
+
+-- Files rejected as a whole are read again from the landing folder (when they are still there): the
+-- rejection may have been a spec's mistake since fixed.
+update meta.files set spec_fingerprint = null where status = 'rejected';
 
 -- Landing files are hashed afresh too, should a file system have kept a rewritten file's time stamps.
 delete from meta.landing_digests;
