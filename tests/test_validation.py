@@ -103,13 +103,13 @@ def test_every_row_of_every_file_is_accounted_for(validated: Home) -> None:
 def test_bad_rows_are_quarantined_by_great_expectations_with_their_rule(validated: Home) -> None:
     rejects = query(validated, "select source_row, rule, detail from quarantine.rejects "
                                "where source_file like '%a_good.csv' order by source_row")
-    assert [(r[0], r[1]) for r in rejects] == [(3, "responded_at_in_future"), (5, "id_duplicate"),
+    assert [(r[0], r[1]) for r in rejects] == [(3, "responded_at_implausible"), (5, "id_duplicate"),
                                                (6, "id_duplicate"), (9, "email_malformed"), (10, "field_count")]
     assert f"value '{FUTURE}'" in rejects[0][2]
     assert "value 'not an email'" in rejects[3][2]
     validations = dict(query(validated, "select rule, n_failed from meta.validations "
                                         "where n_failed > 0 and source = 'service_followup'"))
-    assert validations == {"responded_at_in_future": 1, "email_malformed": 1, "id_missing": 1}
+    assert validations == {"responded_at_implausible": 1, "email_malformed": 1, "id_missing": 1}
     assert query(validated, "select detail from quarantine.rejects where source_file like '%i_missing_id.csv'") \
         == [("column 'ticket_id': is empty, expected a response id",)]
 

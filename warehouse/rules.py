@@ -81,12 +81,13 @@ def _timestamp_rules(spec: SourceSpec) -> list[RowRule]:
                 "ExpectColumnValuesToNotBeNull",
                 {"column": "responded_at", "row_condition": f"{text}.notnull()", "condition_parser": "pandas"},
                 shows=text),
+        # One window, one rule: a time before it is misread (a two-digit year read as "%Y"), one after it
+        # (more than a day ahead of the run) is a wrong zone, a wrong day/month order or a typed-in date.
         RowRule("responded_at_implausible", column,
-                f"expected a time on or after {earliest:%Y-%m-%d} (`responded_at.earliest`): a two-digit year "
-                "read as four digits? declare `format:` with %y", "ExpectColumnValuesToBeBetween",
-                {"column": "responded_at", "min_value": f"{earliest:%Y-%m-%d}T00:00:00+00:00"}, shows=text),
-        RowRule("responded_at_in_future", column, "expected a time that is not in the future",
-                "ExpectColumnValuesToBeBetween", {"column": "responded_at", "max_value": "now"}, shows=text),
+                f"expected a time from {earliest:%Y-%m-%d} (`responded_at.earliest`) to a day after the run: a "
+                "two-digit year read as four digits? declare `format:` with %y", "ExpectColumnValuesToBeBetween",
+                {"column": "responded_at", "min_value": f"{earliest:%Y-%m-%d}T00:00:00+00:00", "max_value": "now"},
+                shows=text),
     ]
 
 

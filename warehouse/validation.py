@@ -160,7 +160,7 @@ def _get_validator() -> _Validator:
 
 
 def _resolved(kwargs: dict[str, Any]) -> dict[str, Any]:
-    """Fill in values known only when validating ("now", for the future-timestamp rule)."""
+    """Fill in values known only when validating ("now": the end of the plausible window of responded_at)."""
     if kwargs.get("max_value") == "now":
         latest = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=FUTURE_TOLERANCE_DAYS)
         return {**kwargs, "max_value": latest.isoformat()}

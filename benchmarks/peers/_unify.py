@@ -18,7 +18,7 @@ __all__ = ["Score", "Source", "SOURCES", "UNIFIED_DDL", "UNIFIED_COLUMNS", "EMAI
            "unify_sql", "quote"]
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"  # as silobridge's email_malformed rule
-FUTURE_TOLERANCE = "1 day"  # as silobridge's responded_at_in_future rule
+FUTURE_TOLERANCE = "1 day"  # as the end of silobridge's responded_at_implausible window
 SCORE_METRICS = ("nps", "csat", "ces", "likelihood_to_reconsider")
 
 
