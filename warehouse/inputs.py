@@ -26,7 +26,7 @@ from warehouse.raw import landing_files, unseen_files
 __all__ = ["inputs_fingerprint", "record_publish", "already_published", "nothing_new"]
 
 # Every package of the distribution: a change to an asset's wiring or a reader can change the warehouse too.
-_CODE_PACKAGES = ("schemas", "connectors", "warehouse", "pipelines")
+_CODE_PACKAGES = ("schemas", "connectors", "warehouse", "pipelines", "samples")
 _CODE_SUFFIXES = (".py", ".sql", ".yaml", ".txt")
 
 
