@@ -12,7 +12,7 @@ with name_weights as (
 -- full_name: the most common spelling with its legal form, whose initials and abbreviations people also use
 -- ("TTC" of Toyota Tsusho Corporation, "FalHol" of Falcon Holdings)
 select n.domain_key, n.name_key, sum(n.weight) as w, sum(n.weight) < 0.5 * any_value(t.w) as is_elsewhere,
-    sb_fold_digraphs(arg_max(n.cleaned, n.weight)) as full_name
+    sb_fold_digraphs(arg_max(n.cleaned, (n.weight, n.cleaned))) as full_name
 from resolver_nodes n join name_weights t using (name_key)
 where n.domain_key is not null group by n.domain_key, n.name_key;
 
@@ -21,7 +21,7 @@ where n.domain_key is not null group by n.domain_key, n.name_key;
 -- elsewhere last (at a consultancy most people name the client their feedback is about).
 create or replace temp table resolver_domain_family as
 with seeds as (
-    select domain_key, seed, bool_or(is_label) as is_label, any_value(seed_full) as seed_full from (
+    select domain_key, seed, bool_or(is_label) as is_label, arg_max(seed_full, (is_label, seed_full)) as seed_full from (
         select domain_key, sb_name_key(label, $legal_forms) as seed, true as is_label, sb_fold_digraphs(label) as seed_full
         from (select domain_key, sb_clean_name(replace(sb_domain_label(domain_key), '-', ' ')) as label
               from (select distinct domain_key from resolver_domain_names))

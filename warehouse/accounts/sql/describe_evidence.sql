@@ -11,8 +11,10 @@ select 'domain', d.domain_key, 'e-mail domain ' || d.domain_key
     || coalesce(', a company domain: its people write ' || f.names, '')
 from resolver_domain_anchors d
 left join (  -- the family's most common spellings, to show what was read as one company's name
-    select domain_key, array_to_string(list_transform(arg_max('"' || name_key || '"', w, 4), lambda x: x), ', ') as names
-    from resolver_domain_family group by domain_key
+    select domain_key, string_agg('"' || name_key || '"', ', ' order by w desc, name_key) as names
+    from (select *, row_number() over (partition by domain_key order by w desc, name_key) as r
+          from resolver_domain_family) where r <= 4
+    group by domain_key
 ) f using (domain_key)
 where d.anchor is not null or d.top_name is not null
 union all
