@@ -13,7 +13,7 @@ import dagster as dg
 from schemas.spec import SourceSpec, SpecError
 from warehouse.accounts import Overrides, build_accounts
 from warehouse.core import merge_source
-from warehouse.inputs import already_published, record_publish
+from warehouse.fingerprint import already_published, record_publish
 from warehouse.marts import build_mart, mart_names
 from warehouse.privacy import pii_salt
 from warehouse.publish import publish

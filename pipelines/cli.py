@@ -183,8 +183,8 @@ def _spec_from_argument(home_dir, spec_argument: str):
 @click.option("--limit", default=5, show_default=True, help="Offending and loaded rows to show.")
 def sources_check(home: str | None, spec_argument: str, files: tuple[str, ...], limit: int) -> None:
     """Validate SPEC and dry-run it on sample FILEs (default: its landing files); touches no warehouse."""
-    from pipelines.check_report import print_check
-    from warehouse.check import check_file
+    from pipelines.dry_run_report import print_dry_run
+    from warehouse.dry_run import dry_run_file
     from warehouse.raw import landing_files
 
     home_dir = _home(home)
@@ -200,7 +200,7 @@ def sources_check(home: str | None, spec_argument: str, files: tuple[str, ...], 
     if not paths:
         click.echo(f"no sample file given and none matches {spec.path} under {home_dir.root}")
     for path in paths:
-        print_check(check_file(spec, path, limit))
+        print_dry_run(dry_run_file(spec, path, limit))
 
 
 @sources.command("infer")

@@ -1,7 +1,7 @@
 """``silobridge run``: the nightly job, executed in this process with a persistent Dagster instance.
 
 The run shows up in ``dagster dev`` of the same home like any scheduled run. A run that finds no new
-landing file, and nothing else changed since the last publish (:mod:`warehouse.inputs`), stops before
+landing file, and nothing else changed since the last publish (:mod:`warehouse.fingerprint`), stops before
 Dagster is even imported: it is recorded in ``meta.runs`` and the published warehouse stays as it is.
 """
 
@@ -115,7 +115,7 @@ def _say_what_is_not_loaded(sources: HomeSources) -> None:
 
 def _finished_when_nothing_new(home: Home, specs: list[SourceSpec], run_id: str) -> bool:
     """Record a run that has nothing to do and say so; False when there is work."""
-    from warehouse.inputs import nothing_new
+    from warehouse.fingerprint import nothing_new
     from warehouse.raw import prune_raw
 
     with pipeline_connection(home) as connection:

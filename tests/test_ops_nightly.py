@@ -184,8 +184,8 @@ def test_a_deterministic_error_is_not_retried(seeded_home: Home) -> None:
 def test_the_quiet_night_fingerprint_covers_all_of_silobridges_code() -> None:
     import tomllib
 
-    from warehouse import inputs
+    from warehouse import fingerprint
 
     pyproject = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
     packages = {p.rstrip("*") for p in pyproject["tool"]["setuptools"]["packages"]["find"]["include"]}
-    assert set(inputs._CODE_PACKAGES) == packages  # an edited asset or reader is not a quiet night
+    assert set(fingerprint._CODE_PACKAGES) == packages  # an edited asset or reader is not a quiet night

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from schemas.spec import parse_spec
-from warehouse.check import CheckReport, check_file
+from warehouse.dry_run import DryRunReport, dry_run_file
 from warehouse.home import Home
 from warehouse.inference import infer_spec
 
@@ -23,12 +23,12 @@ SAMPLES = Path(__file__).parent / "connector_formats" / "samples"
 SPECS = Path(__file__).parent / "connector_formats" / "specs"
 
 
-def check(spec: str | dict, file: Path, limit: int = 20) -> CheckReport:
+def check(spec: str | dict, file: Path, limit: int = 20) -> DryRunReport:
     data = yaml.safe_load(spec) if isinstance(spec, str) else spec
-    return check_file(parse_spec(data, "test.yaml"), file, limit)
+    return dry_run_file(parse_spec(data, "test.yaml"), file, limit)
 
 
-def rejects(report: CheckReport) -> list[tuple[int, str]]:
+def rejects(report: DryRunReport) -> list[tuple[int, str]]:
     return [(row, rule) for row, rule, _ in report.first_rejects]
 
 

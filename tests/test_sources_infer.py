@@ -23,7 +23,7 @@ from schemas.spec import SourceSpec, load_spec, parse_spec
 from warehouse.home import Home
 from warehouse.inference import InferenceError, default_name, infer_spec
 from warehouse.inference.profile import FALLBACK_ENCODING, profile_file
-from warehouse.inference.rules import (TimestampCounts, detect_choice_scale, detect_scale, detect_timestamp,
+from warehouse.inference.detect import (TimestampCounts, detect_choice_scale, detect_scale, detect_timestamp,
                                        leading_number)
 from warehouse.inference.yaml_text import scalar
 

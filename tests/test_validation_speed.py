@@ -15,7 +15,7 @@ from warehouse import validation
 from warehouse.db import pipeline_connection
 from warehouse.home import Home
 from warehouse.raw import land_source
-from warehouse.rules import EMAIL_PATTERN
+from warehouse.row_rules import EMAIL_PATTERN
 from warehouse.staging import build_staging, staging_table
 
 from conftest import write_seed_specs

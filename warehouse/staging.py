@@ -1,7 +1,7 @@
 """Staging: one model per source that renames and types its raw rows into the unified shape.
 
 The SELECT is generated from the source spec and :data:`schemas.unified.STAGED_FEEDBACK`, plus the flat
-``_v_*`` columns the validation rules read (:mod:`warehouse.rules`) and ``_content_hash`` (the MD5 of
+``_v_*`` columns the validation rules read (:mod:`warehouse.row_rules`) and ``_content_hash`` (the MD5 of
 the row as read, which tells a changed response from a repeated one). The row as read itself, which
 quarantine keeps, is not staged: the view ``staged_raw_records`` (:func:`create_raw_records_view`) gives
 it for the few rows that need it, which keeps the staged rows narrow enough to stay in memory.
@@ -26,7 +26,7 @@ from warehouse import expressions as ex
 from warehouse.db import scalar
 from warehouse.ddl import literal, quote
 from warehouse.expressions import Params
-from warehouse.rules import quoted, validation_columns
+from warehouse.row_rules import quoted, validation_columns
 
 __all__ = ["StagingModel", "staging_model", "build_staging", "has_staging", "staging_table", "raw_table",
            "create_raw_records_view"]

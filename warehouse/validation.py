@@ -1,6 +1,6 @@
 """Validation with Great Expectations: GX decides which staged rows break which rule.
 
-Each source gets a suite generated from its rules (:mod:`warehouse.rules`). The staged rows' validation
+Each source gets a suite generated from its rules (:mod:`warehouse.row_rules`). The staged rows' validation
 columns are validated in chunks of at most ``ROWS_PER_CHUNK`` rows, each a pandas batch run through the same
 validation definition with ``COMPLETE`` results, whose ``unexpected_index_list`` names every failing row of the
 chunk (only the lists of values are capped, the index lists are not); memory stays bounded whatever the
@@ -29,7 +29,7 @@ import pyarrow as pa
 from schemas.spec import SourceSpec
 
 from warehouse.ddl import quote
-from warehouse.rules import FUTURE_TOLERANCE_DAYS, RowRule, row_rules
+from warehouse.row_rules import FUTURE_TOLERANCE_DAYS, RowRule, row_rules
 from warehouse.staging import staging_table
 
 __all__ = ["RuleResult", "ValidationReport", "validate_staging", "build_data_docs", "errors_table", "has_validation",

@@ -21,7 +21,7 @@ from connectors.base import is_utf8
 
 from warehouse.db import connect
 from warehouse.ddl import quote
-from warehouse.inference.rules import THRESHOLDS, TIMESTAMP_FORMATS, TimestampCounts
+from warehouse.inference.detect import THRESHOLDS, TIMESTAMP_FORMATS, TimestampCounts
 
 __all__ = ["SAMPLE_ROWS", "ColumnProfile", "FileProfile", "profile_file"]
 

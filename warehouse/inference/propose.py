@@ -18,7 +18,7 @@ from connectors import not_response_rules
 from schemas.spec import DEFAULT_MAX_REJECT_RATE
 
 from warehouse.inference.profile import ColumnProfile, FileProfile
-from warehouse.inference.rules import (HINTS, THRESHOLDS, ChoiceScale, detect_choice_scale, detect_scale,
+from warehouse.inference.detect import (HINTS, THRESHOLDS, ChoiceScale, detect_choice_scale, detect_scale,
                                        detect_timestamp, leading_number, snake_case, tokens)
 
 __all__ = ["Note", "Proposal", "InferenceError", "propose", "default_name"]

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import click
 
-from warehouse.check import CheckReport
+from warehouse.dry_run import DryRunReport
 
-__all__ = ["print_check"]
+__all__ = ["print_dry_run"]
 
 
-def print_check(report: CheckReport) -> None:
+def print_dry_run(report: DryRunReport) -> None:
     click.echo(f"\n{report.file}")
     if report.file_error:
         click.echo(f"  the whole file would be rejected: {report.file_error}")

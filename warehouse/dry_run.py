@@ -17,7 +17,7 @@ from warehouse.raw import land_files
 from warehouse.staging import build_staging, staging_table
 from warehouse.validation import validate_staging
 
-__all__ = ["CheckReport", "check_file"]
+__all__ = ["DryRunReport", "dry_run_file"]
 
 _RULE_COUNTS = "select rule, count(*) as n from quarantine.rejects group by rule order by n desc, rule"
 _FIRST_REJECTS = ("select source_row, rule, detail from quarantine.rejects "
@@ -29,7 +29,7 @@ _LOADED_PREVIEW = ("select source_response_id, responded_at, account_name_raw, e
 
 
 @dataclass(frozen=True)
-class CheckReport:
+class DryRunReport:
     file: str
     file_error: str | None
     rows_read: int
@@ -42,7 +42,7 @@ class CheckReport:
     preview: list[tuple]
 
 
-def check_file(spec: SourceSpec, file: Path, limit: int = 5) -> CheckReport:
+def dry_run_file(spec: SourceSpec, file: Path, limit: int = 5) -> DryRunReport:
     """Load ``file`` as ``spec`` says, in memory, and report the outcome per row and per rule."""
     connection = connect(":memory:")
     try:
@@ -56,7 +56,7 @@ def check_file(spec: SourceSpec, file: Path, limit: int = 5) -> CheckReport:
             "select coalesce(sum(rows_read), 0), coalesce(sum(rows_loaded), 0), coalesce(sum(rows_rejected), 0), "
             "coalesce(sum(rows_duplicate), 0) from meta.files").fetchall()[0]
         preview = connection.sql(_LOADED_PREVIEW, params=[limit])
-        return CheckReport(
+        return DryRunReport(
             file=str(file), file_error=next(iter(landed.files_rejected.values()), None),
             rows_read=read, rows_loaded=loaded, rows_rejected=rejected, rows_duplicate=duplicate,
             rule_counts=connection.execute(_RULE_COUNTS).fetchall(),
