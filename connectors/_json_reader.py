@@ -13,9 +13,9 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from connectors._lists import quote_identifier
 from connectors.base import (BATCH_ROWS, TRUNCATED_RECORD, ConnectorError, FileRead, RowReject, reject_binary,
                              with_lineage)
+from schemas.sql_names import quote
 
 __all__ = ["read_json_records", "check_json_file", "explain_error"]
 
@@ -104,7 +104,7 @@ def _holds_no_records(connection: duckdb.DuckDBPyConnection, path: Path, json_fo
     """``[]``, or a page whose records array is empty (the last page of a paginated export)."""
     if json_format == "newline_delimited":
         return False
-    path_ = "$" if records_key is None else "$." + quote_identifier(records_key)
+    path_ = "$" if records_key is None else "$." + quote(records_key)
     documents = connection.execute(
         "select json_type(json, ?) = 'ARRAY' and json_array_length(json, ?) = 0 "
         "from read_json_objects(?, format = 'unstructured', maximum_object_size = 268435456)",
@@ -133,7 +133,7 @@ def _strings_kept(connection: duckdb.DuckDBPyConnection, relation: duckdb.DuckDB
     if records_key is None:
         columns = dict(fields)
     else:
-        record = ", ".join(f"{quote_identifier(name)} {t}" for name, t in fields)
+        record = ", ".join(f"{quote(name)} {t}" for name, t in fields)
         columns = {records_key: f"STRUCT({record})[]"}
     declared = ", ".join(f"{_literal(name)}: {_literal(t)}" for name, t in columns.items())
     kept = connection.sql(_query(records_key, f"columns = {{{declared}}}"), params=[str(path), json_format])
@@ -164,7 +164,7 @@ def _query(records_key: str | None, types: str = "sample_size = -1") -> str:
     scan = f"read_json(?, format = ?, records = true, {types}, maximum_object_size = 268435456)"
     if records_key is None:
         return f"select * from {scan}"
-    return f"select record.* from (select unnest({quote_identifier(records_key)}) as record from {scan})"
+    return f"select record.* from (select unnest({quote(records_key)}) as record from {scan})"
 
 
 def _json_scalars_as_text(relation: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyRelation:
@@ -172,7 +172,7 @@ def _json_scalars_as_text(relation: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyR
     mixed = [name for name, kind in zip(relation.columns, relation.types) if str(kind) == "JSON"]
     if not mixed:
         return relation
-    replaced = ", ".join(f"json_extract_string({quote_identifier(n)}, '$') as {quote_identifier(n)}" for n in mixed)
+    replaced = ", ".join(f"json_extract_string({quote(n)}, '$') as {quote(n)}" for n in mixed)
     return relation.project(f"* replace ({replaced})")
 
 

@@ -17,12 +17,9 @@ import numpy as np
 import pyarrow as pa
 
 from connectors.base import BATCH_ROWS, LINEAGE_FIELDS, ConnectorError, FileRead, check_reserved
+from schemas.sql_names import quote
 
-__all__ = ["choice_columns", "gather_choices", "multi_select_columns", "as_json_lists", "quote_identifier", "read_table", "batches_of", "lineage_table"]
-
-
-def quote_identifier(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+__all__ = ["choice_columns", "gather_choices", "multi_select_columns", "as_json_lists", "read_table", "batches_of", "lineage_table"]
 
 
 def multi_select_columns(options: dict[str, Any], columns: list[str], source_file: str) -> list[str]:
@@ -72,11 +69,11 @@ def gather_choices(table: pa.Table, groups: dict[str, list[str]]) -> pa.Table:
     for name in table.schema.names:
         if name in first:
             question = first[name]
-            cells = ", ".join(quote_identifier(c) for c in groups[question])
+            cells = ", ".join(quote(c) for c in groups[question])
             select.append(f"coalesce(nullif(to_json(list_filter(list_transform([{cells}], lambda x: trim(x)), "
-                          f"lambda x: coalesce(x, '') <> ''))::varchar, '[]'), '') as {quote_identifier(question)}")
+                          f"lambda x: coalesce(x, '') <> ''))::varchar, '[]'), '') as {quote(question)}")
         elif name not in gathered:
-            select.append(quote_identifier(name))
+            select.append(quote(name))
     connection = duckdb.connect(config={"threads": 1})  # one thread keeps the rows in order
     try:
         connection.register("responses", table)
@@ -90,9 +87,9 @@ def as_json_lists(table: pa.Table, columns: list[str], separator: str) -> pa.Tab
     if not columns or table.num_rows == 0:
         return table
     replaced = ", ".join(
-        f"case when trim(coalesce({quote_identifier(c)}, '')) = '' then {quote_identifier(c)} "
-        f"else to_json(list_filter(list_transform(string_split({quote_identifier(c)}, $separator), "
-        f"lambda x: trim(x)), lambda x: x <> ''))::varchar end as {quote_identifier(c)}" for c in columns)
+        f"case when trim(coalesce({quote(c)}, '')) = '' then {quote(c)} "
+        f"else to_json(list_filter(list_transform(string_split({quote(c)}, $separator), "
+        f"lambda x: trim(x)), lambda x: x <> ''))::varchar end as {quote(c)}" for c in columns)
     connection = duckdb.connect(config={"threads": 1})  # one thread keeps the rows in order
     try:
         connection.register("responses", table)

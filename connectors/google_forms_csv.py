@@ -39,8 +39,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from connectors import csv
-from connectors._lists import as_json_lists, batches_of, multi_select_columns, quote_identifier, read_table
+from connectors._lists import as_json_lists, batches_of, multi_select_columns, read_table
 from connectors.base import LINEAGE_FIELDS, ConnectorError, FileRead
+from schemas.sql_names import quote
 
 __all__ = ["read", "RESPONSE_HASH", "FORMS_DOWNLOAD", "SHEET_EXPORT", "ZONE_OFFSETS"]
 
@@ -131,7 +132,7 @@ def _with_response_hash(table: pa.Table, columns: list[str]) -> pa.Table:
     The second and later of identical responses hash their answers with their rank among them, so that
     two respondents answering alike in the same second stay two responses.
     """
-    pairs = ", ".join(f"{{'q': $q{i}, 'a': {quote_identifier(c)}}}" for i, c in enumerate(columns))
+    pairs = ", ".join(f"{{'q': $q{i}, 'a': {quote(c)}}}" for i, c in enumerate(columns))
     answers = f"left(sha256(to_json(list_filter([{pairs}], lambda e: trim(coalesce(e.a, '')) <> ''))), 32)"
     sql = (f"with hashed as (select {answers} as h, source_row from responses), "
            "ranked as (select h, source_row, row_number() over (partition by h order by source_row) as n from hashed) "

@@ -33,8 +33,9 @@ import pyarrow.compute as pc
 
 from connectors._json_document import open_document, require_shape
 from connectors._json_reader import explain_error
-from connectors._lists import batches_of, lineage_table, quote_identifier
+from connectors._lists import batches_of, lineage_table
 from connectors.base import ConnectorError, FileRead, RowReject
+from schemas.sql_names import quote
 
 __all__ = ["read", "EXPECTED", "NOT_RESPONSES"]
 
@@ -124,7 +125,7 @@ def _require_unique(columns: list[str], source_file: str) -> None:
 
 def _pivot(hidden: list[str], answers: list[str]) -> str:
     """One row per item: the fixed columns, then each hidden field and answer (names as parameters)."""
-    fixed = ", ".join(f"{expression} as {quote_identifier(name)}" for name, expression in _FIXED.items())
+    fixed = ", ".join(f"{expression} as {quote(name)}" for name, expression in _FIXED.items())
 
     def spread(table: str, names: list[str], first: int) -> str:
         values = "".join(f", max(value) filter (where name = ${first + i}) as {table[0]}{i}" for i in range(len(names)))

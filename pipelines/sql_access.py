@@ -20,6 +20,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from schemas.sql_names import quote
+
 __all__ = ["QueryRefused", "QueryFailed", "run_query", "neutralise_formulas", "DEFAULT_TIMEOUT_S",
            "DEFAULT_MEMORY_LIMIT"]
 
@@ -136,7 +138,7 @@ def _write(table: pa.Table, output_format: str, output: Path | None) -> None:
 def _nested_as_json(relation: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyRelation:
     """Lists, structs and maps become JSON text: CSV has no nested values."""
     def expression(name: str, sql_type: str) -> str:
-        quoted = '"' + name.replace('"', '""') + '"'
+        quoted = quote(name)
         nested = sql_type.endswith("]") or sql_type.startswith(("STRUCT", "MAP", "UNION"))
         return f"to_json({quoted})::varchar as {quoted}" if nested else quoted
     return relation.project(", ".join(expression(n, str(t)) for n, t in zip(relation.columns, relation.types)))

@@ -19,6 +19,8 @@ import pyarrow.parquet as pq
 from openpyxl.xml.constants import ARC_CORE
 from openpyxl.xml.functions import tostring as xml_text
 
+from schemas.sql_names import literal
+
 from samples.companies import AccountPool
 from samples.mess import Export
 from samples.settings import (
@@ -27,7 +29,6 @@ from samples.settings import (
     FIXED_TIMESTAMP,
     FIXED_ZIP_TIME,
 )
-from warehouse.ddl import literal
 
 # --------------------------------------------------------------------------------------------------
 # Writing

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 import duckdb
 
 from schemas.spec import SourceSpec
+from schemas.sql_names import quote
 from schemas.unified import STAGED_FEEDBACK
 
 from warehouse.db import run_sql
-from warehouse.ddl import quote
 from warehouse.staging import build_staging, create_raw_records_view, has_staging, staging_table
 from warehouse.validation import errors_table, has_validation, validate_staging
 

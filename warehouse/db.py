@@ -3,27 +3,23 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from importlib.resources import files
 from pathlib import Path
 from collections.abc import Iterator
 from typing import Any
 
 import duckdb
 
+from schemas.sql_names import quote
 from schemas.unified import PIPELINE_TABLES
 
-from warehouse.ddl import create_table_sql, feedback_view_sql, quote
+from warehouse.ddl import create_table_sql, feedback_view_sql
 from warehouse.home import Home
+from warehouse.packaged import packaged_text
 
-__all__ = ["PipelineDatabaseError", "connect", "connect_pipeline", "ensure_pipeline_schema", "pipeline_connection", "read_sql", "run_sql",
+__all__ = ["PipelineDatabaseError", "connect", "connect_pipeline", "ensure_pipeline_schema", "pipeline_connection", "run_sql",
            "scalar", "SCHEMAS"]
 
 SCHEMAS = ("raw", "staging", "core", "marts", "quarantine", "meta")
-
-
-def read_sql(name: str) -> str:
-    """The text of a packaged SQL file, e.g. ``read_sql("sql/create_macros.sql")``."""
-    return files("warehouse").joinpath(name).read_text(encoding="utf-8")
 
 
 def _statements(script: str) -> list[str]:
@@ -44,7 +40,7 @@ def _only_comments(text: str) -> bool:
 
 def run_sql(connection: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any] | None = None) -> None:
     """Run a packaged SQL file statement by statement, giving each the parameters it names."""
-    for statement in _statements(read_sql(name)):
+    for statement in _statements(packaged_text(name)):
         used = {k: v for k, v in (params or {}).items() if f"${k}" in statement}
         connection.execute(statement, used or None)
 

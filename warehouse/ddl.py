@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
+from schemas.sql_names import quote
 from schemas.unified import FEEDBACK, Table
 
-__all__ = ["quote", "literal", "create_table_sql", "feedback_view_sql"]
-
-
-def quote(identifier: str) -> str:
-    """Quote an SQL identifier (column names come from departments' exports)."""
-    return '"' + identifier.replace('"', '""') + '"'
-
-
-def literal(text: str) -> str:
-    """Quote a string as an SQL literal, for the statements that take no parameters (views, COPY, COMMENT ON)."""
-    return "'" + text.replace("'", "''") + "'"
+__all__ = ["create_table_sql", "feedback_view_sql"]
 
 
 def create_table_sql(table: Table, if_not_exists: bool = True, name: str | None = None,

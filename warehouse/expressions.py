@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from schemas.spec import Score, SourceSpec
+from schemas.sql_names import quote
 from schemas.unified import STAGED_FEEDBACK
 
-from warehouse.ddl import quote
 
 __all__ = ["Params", "text", "responded_at", "topics", "score_value", "score_text", "scores", "feedback_id", "attributes",
            "FALLBACK_TIMESTAMP_FORMATS", "nps_category"]

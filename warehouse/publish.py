@@ -23,9 +23,10 @@ from pathlib import Path
 
 import duckdb
 
+from schemas.sql_names import literal, quote
 from schemas.unified import PUBLISHED_TABLES, Table
 
-from warehouse.ddl import create_table_sql, literal, quote
+from warehouse.ddl import create_table_sql
 from warehouse.home import Home
 from warehouse.marts import mart_columns, mart_description, mart_names
 

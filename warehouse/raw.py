@@ -22,8 +22,8 @@ import pyarrow as pa
 from connectors import LINEAGE_FIELDS, ConnectorError, FileRead, RowReject, read_file
 from connectors.base import check_width
 from schemas.spec import SourceSpec
+from schemas.sql_names import quote
 
-from warehouse.ddl import quote
 from warehouse.home import Home
 from warehouse.staging import raw_table
 

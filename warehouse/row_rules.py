@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from schemas.spec import SourceSpec
+from schemas.sql_names import quote
 from schemas.unified import NPS_CATEGORIES
 
 from warehouse import expressions as ex
-from warehouse.ddl import quote
 from warehouse.expressions import Params
 
 __all__ = ["RowRule", "row_rules", "validation_columns", "EMAIL_PATTERN", "FUTURE_TOLERANCE_DAYS"]

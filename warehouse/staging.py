@@ -20,11 +20,11 @@ from typing import Any
 import duckdb
 
 from schemas.spec import SourceSpec
+from schemas.sql_names import literal, quote
 from schemas.unified import STAGED_FEEDBACK
 
 from warehouse import expressions as ex
 from warehouse.db import scalar
-from warehouse.ddl import literal, quote
 from warehouse.expressions import Params
 from warehouse.row_rules import quoted, validation_columns
 

@@ -27,8 +27,8 @@ import duckdb
 import pyarrow as pa
 
 from schemas.spec import SourceSpec
+from schemas.sql_names import quote
 
-from warehouse.ddl import quote
 from warehouse.row_rules import FUTURE_TOLERANCE_DAYS, RowRule, row_rules
 from warehouse.staging import staging_table
 

@@ -98,7 +98,7 @@ def main(landing: Path, database: Path) -> int:
         rows = pd.concat(parts, ignore_index=True)
         rows = rows.sort_values("source_file").drop_duplicates("source_response_id", keep="last")
         frames.append(rows)
-    unified = pd.concat(frames, ignore_index=True)[list(UNIFIED_COLUMNS)]
+    unified = pd.concat(frames, ignore_index=True)[list(UNIFIED_COLUMNS)]  # noqa: F841 (read by DuckDB's replacement scan below)
     with duckdb.connect(str(database)) as connection:
         connection.execute("create table unified as select * from unified")
         rows = connection.execute("select count(*) from unified").fetchone()[0]

@@ -12,11 +12,12 @@ from pathlib import Path
 
 import duckdb
 
+from schemas.sql_names import literal
+
 from warehouse.accounts.overrides import Overrides
 from warehouse.accounts.resolve import resolve_mentions
 from warehouse.accounts.settings import ResolverSettings
 from warehouse.db import connect, run_sql
-from warehouse.ddl import literal
 
 __all__ = ["AccountInputError", "ResolveSummary", "explain", "resolve_csv", "INPUT_COLUMNS", "OUTPUT_COLUMNS"]
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from importlib.resources import files
 
 import duckdb
 import pyarrow as pa
@@ -33,6 +32,7 @@ import pyarrow as pa
 from warehouse.accounts.overrides import Overrides
 from warehouse.accounts.settings import ResolverSettings
 from warehouse.db import run_sql
+from warehouse.packaged import packaged_text
 
 __all__ = ["resolve_mentions", "resolve_mentions_in_place", "describe_evidence", "free_email_domains",
            "free_email_providers", "generic_name_words", "department_words", "placeholder_names", "legal_suffix_pattern", "register_free_domains"]
@@ -41,7 +41,7 @@ _STAGES = ("normalise_mentions", "classify_domains", "anchor_mentions", "match_f
 
 
 def _data_lines(name: str) -> list[str]:
-    text = files("warehouse.accounts").joinpath(name).read_text(encoding="utf-8")
+    text = packaged_text(f"accounts/{name}")
     return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 

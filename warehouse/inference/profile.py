@@ -10,18 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
+
 from connectors import LINEAGE_FIELDS, ConnectorError, read_file
 from connectors.base import is_utf8
+from schemas.sql_names import quote
 
 from warehouse.db import connect
-from warehouse.ddl import quote
 from warehouse.inference.detect import THRESHOLDS, TIMESTAMP_FORMATS, TimestampCounts
+from warehouse.packaged import packaged_text
 
 __all__ = ["SAMPLE_ROWS", "ColumnProfile", "FileProfile", "profile_file"]
 
@@ -202,10 +203,6 @@ def _as_text(name: str, type_: pa.DataType) -> str:
     return f"sb_text({column})"
 
 
-def _sql(name: str) -> str:
-    return files("warehouse.inference").joinpath(name).read_text(encoding="utf-8")
-
-
 def _profile_columns(sample: pa.Table, columns: list[str], descriptions: dict[str, str]) -> list[ColumnProfile]:
     connection = connect(":memory:")
     try:
@@ -216,7 +213,7 @@ def _profile_columns(sample: pa.Table, columns: list[str], descriptions: dict[st
         connection.execute(f"create temp table sample_values as select col, v from "
                            f"(unpivot (select {selected} from sample_rows) on columns(*) into name col value v)"
                            if columns else "create temp table sample_values (col varchar, v varchar)")
-        stats = connection.execute(_sql("profile_columns.sql"),
+        stats = connection.execute(packaged_text("inference/profile_columns.sql"),
                                    {"max_distinct": THRESHOLDS.choice_max_distinct})
         names = [d[0] for d in stats.description]
         by_column = {row[0]: dict(zip(names, row)) for row in stats.fetchall()}

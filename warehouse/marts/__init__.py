@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from importlib.resources import files
 
 import duckdb
 
+from schemas.sql_names import quote
+
 from warehouse.db import scalar
-from warehouse.ddl import quote
+from warehouse.packaged import packaged_file, packaged_names, packaged_text
 
 __all__ = ["mart_columns", "mart_description", "MartSettings", "mart_names", "build_mart"]
 
@@ -49,18 +50,18 @@ def mart_columns(name: str) -> dict[str, str]:
     """Column descriptions declared next to the mart, in ``<name>.yaml``."""
     import yaml
 
-    declared = files("warehouse.marts").joinpath(f"{name}.yaml")
+    declared = packaged_file(f"marts/{name}.yaml")
     if not declared.is_file():
         return {}
     return dict((yaml.safe_load(declared.read_text(encoding="utf-8")) or {}).get("columns") or {})
 
 
 def mart_names() -> list[str]:
-    return sorted(p.name.removesuffix(".sql") for p in files("warehouse.marts").iterdir() if p.name.endswith(".sql"))
+    return packaged_names("marts", ".sql")
 
 
 def mart_sql(name: str) -> str:
-    return files("warehouse.marts").joinpath(f"{name}.sql").read_text(encoding="utf-8")
+    return packaged_text(f"marts/{name}.sql")
 
 
 def build_mart(connection: duckdb.DuckDBPyConnection, name: str, settings: MartSettings = MartSettings()) -> int:
