@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 
 __all__ = [
+    "EMAIL_SHAPE",
     "Column",
     "Table",
     "FEEDBACK",
@@ -56,6 +57,12 @@ _ARROW_TO_SQL: dict[pa.DataType, str] = {
 }
 
 NPS_CATEGORIES = ("promoter", "passive", "detractor")
+
+# The shape of an e-mail address: no whitespace and one @, a dot after it (r"[^@\s]+@[^@\s]+\.[^@\s]+").
+# Python's `\s` (what str.isspace() calls whitespace) is spelled out because RE2, which DuckDB and pyarrow run,
+# has a narrower `\s`: spelled this way the validation rule and the SQL that reads domains decide alike.
+_WHITESPACE = r"\t-\r\x1c-\x20\x85\xa0" + "\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+EMAIL_SHAPE = rf"[^@{_WHITESPACE}]+@[^@{_WHITESPACE}]+\.[^@{_WHITESPACE}]+"
 
 # One entry per metric of a response, kept as a list on the staged row until core unnests it.
 SCORE_STRUCT = pa.struct(

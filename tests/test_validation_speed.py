@@ -12,7 +12,7 @@ import pytest
 
 from schemas.spec import load_spec
 from warehouse import validation
-from warehouse.db import pipeline_connection
+from warehouse.db import connect, pipeline_connection
 from warehouse.home import Home
 from warehouse.raw import land_source
 from warehouse.row_rules import EMAIL_PATTERN
@@ -43,6 +43,13 @@ def test_the_email_pattern_decides_every_whitespace_like_python_s_backslash_s() 
     # pandas hands RE2 the pattern with Python's \Z spelled \z
     assert pc.match_substring_regex(pa.array(values), EMAIL_PATTERN.replace(r"\Z", r"\z")).to_pylist() == expected
     assert r"\s" not in EMAIL_PATTERN and not EMAIL_PATTERN.endswith("$")  # either sends pandas to re, row by row
+
+
+def test_sql_reads_a_domain_from_exactly_the_emails_the_rule_accepts() -> None:
+    values = [v for v in [*EMAILS, *(f"jo{w}@acme.com" for w in WHITESPACE)] if not v.endswith("\n")]
+    connection = connect(":memory:")
+    decided = [connection.execute("select sb_is_email(?)", [v]).fetchall()[0][0] for v in values]
+    assert decided == [re.search(EMAIL_PATTERN, v) is not None for v in values]
 
 
 def _staged_home(home: Home) -> Home:

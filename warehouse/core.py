@@ -15,7 +15,7 @@ from schemas.spec import SourceSpec
 from schemas.sql_names import quote
 from schemas.unified import STAGED_FEEDBACK
 
-from warehouse.db import run_sql
+from warehouse.db import run_sql, transaction
 from warehouse.staging import build_staging, create_raw_records_view, has_staging, staging_table
 from warehouse.validation import errors_table, has_validation, validate_staging
 
@@ -45,8 +45,7 @@ def merge_source(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, run_id
     if not (has_staging(connection, spec) and has_validation(connection, spec)):  # core run on its own
         build_staging(connection, spec, run_id)
         validate_staging(connection, spec, run_id)
-    connection.begin()
-    try:
+    with transaction(connection):
         connection.execute(_STAGED_ROWS.format(
             columns=", ".join(map(quote, STAGED_FEEDBACK.column_names)), staged=staging_table(spec)))
         connection.execute(_STAGED_ROW_ERRORS.format(errors=errors_table(spec)))
@@ -61,8 +60,4 @@ def merge_source(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, run_id
             connection.execute(f"drop view {view}")
         for table in (staging_table(spec), errors_table(spec), "staged_row_errors", "staged_exceptions"):
             connection.execute(f"drop table {table}")  # their rows are now in core or quarantine
-        connection.commit()
-    except BaseException:
-        connection.rollback()
-        raise
     return MergeResult(spec.name, staged - rejected - duplicate, rejected, duplicate)

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from collections.abc import Iterator
 from typing import Any
 
 import duckdb
 
-from schemas.sql_names import quote
-from schemas.unified import PIPELINE_TABLES
+from schemas.sql_names import literal, quote
+from schemas.unified import EMAIL_SHAPE, PIPELINE_TABLES
 
 from warehouse.ddl import create_table_sql, feedback_view_sql
 from warehouse.home import Home
 from warehouse.packaged import packaged_text
 
-__all__ = ["PipelineDatabaseError", "connect", "connect_pipeline", "ensure_pipeline_schema", "pipeline_connection", "run_sql",
+__all__ = ["PipelineDatabaseError", "connect", "connect_pipeline", "ensure_pipeline_schema", "pipeline_connection", "run_sql", "transaction", "insert_rows",
            "scalar", "SCHEMAS"]
 
 SCHEMAS = ("raw", "staging", "core", "marts", "quarantine", "meta")
@@ -45,6 +45,40 @@ def run_sql(connection: duckdb.DuckDBPyConnection, name: str, params: dict[str, 
         connection.execute(statement, used or None)
 
 
+@contextmanager
+def transaction(connection: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """All the block's statements or none of them: commit when it ends, roll back when it raises (a kill too)."""
+    connection.begin()
+    try:
+        yield connection
+        connection.commit()
+    except BaseException:
+        connection.rollback()
+        raise
+
+
+def insert_rows(connection: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Mapping[str, Any]],
+                stamped: str | None = None, replace: bool = False) -> None:
+    """Insert rows given as ``{column: value}``; ``stamped`` names a column that takes the transaction's time.
+
+    The statement names each column and passes each value by name, so neither the table's column order
+    nor a column added later can shift a value into the wrong column. ``replace``: a row whose key exists
+    replaces it.
+
+    >>> c = connect(":memory:"); _ = c.execute("create table t (b varchar, a int, loaded_at timestamptz)")
+    >>> insert_rows(c, "t", [{"a": 1, "b": "x"}], stamped="loaded_at")
+    >>> c.execute("select a, b, loaded_at is not null from t").fetchall()
+    [(1, 'x', True)]
+    """
+    if not rows:
+        return  # DuckDB refuses executemany with no rows
+    columns = list(rows[0])
+    names = ", ".join(map(quote, [*columns, *([stamped] if stamped else [])]))
+    values = ", ".join([f"${column}" for column in columns] + (["now()"] if stamped else []))
+    verb = "insert or replace" if replace else "insert"
+    connection.executemany(f"{verb} into {table} ({names}) values ({values})", [dict(row) for row in rows])
+
+
 def scalar(connection: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> Any:
     """The single value a query returns (DuckDB 2 wants every result read to its end)."""
     rows = connection.execute(sql, params).fetchall()
@@ -70,6 +104,8 @@ def connect(path: Path | str, read_only: bool = False, memory_limit: str | None 
     connection = duckdb.connect(str(path), read_only=read_only, config=config)
     connection.execute("set TimeZone = 'UTC'")
     run_sql(connection, "sql/create_macros.sql")
+    # The e-mail shape is declared once, in Python, for the validation rule and this macro alike.
+    connection.execute(f"create or replace temp macro sb_is_email(v) as regexp_full_match(v, {literal(EMAIL_SHAPE)})")
     return connection
 
 

@@ -18,6 +18,7 @@ import duckdb
 
 from schemas.spec import SourceSpec
 
+from warehouse.db import insert_rows
 from warehouse.home import Home
 from warehouse.marts import MartSettings
 from warehouse.publish import published_file_intact
@@ -61,8 +62,8 @@ def inputs_fingerprint(connection: duckdb.DuckDBPyConnection, home: Home, settin
 
 
 def record_publish(connection: duckdb.DuckDBPyConnection, home: Home, run_id: str, settings: MartSettings) -> None:
-    connection.execute("insert into meta.publishes values (?, now(), ?)",
-                       [run_id, inputs_fingerprint(connection, home, settings)])
+    insert_rows(connection, "meta.publishes", [
+        {"run_id": run_id, "inputs_fingerprint": inputs_fingerprint(connection, home, settings)}], stamped="published_at")
 
 
 def _last_fingerprint(connection: duckdb.DuckDBPyConnection) -> str | None:

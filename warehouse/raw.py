@@ -24,10 +24,11 @@ from connectors.base import check_width
 from schemas.spec import SourceSpec
 from schemas.sql_names import quote
 
+from warehouse.db import insert_rows, transaction
 from warehouse.home import Home
 from warehouse.staging import raw_table
 
-__all__ = ["LandingResult", "land_source", "land_files", "landing_files", "file_digest", "unseen_files", "prune_raw",
+__all__ = ["raw_text", "LandingResult", "land_source", "land_files", "landing_files", "file_digest", "unseen_files", "prune_raw",
            "with_added_columns", "spec_fingerprint"]
 
 # Pipeline bookkeeping on raw rows; underscored so they cannot meet a department's column names.
@@ -169,13 +170,17 @@ def _landing_digests(connection: duckdb.DuckDBPyConnection, files: list[tuple[Pa
     # "racy clean" files): its hash is not kept, so the next run reads it again.
     settled = {name: file_id for name, file_id in fresh.items() if max(facts[name][1:3]) < started_ns - _RACY_NS}
     if settled:  # row by row: registering an Arrow table would import pandas, a second of a quiet night
-        connection.executemany("insert or replace into meta.landing_digests values (?, ?, ?, ?, ?, ?)",
-                               [[name, *facts[name], file_id] for name, file_id in settled.items()])
+        insert_rows(connection, "meta.landing_digests", [
+            {"source_file": name, **dict(zip(_FILE_FACTS, facts[name])), "file_id": file_id}
+            for name, file_id in settled.items()], replace=True)
     return [fresh[name] if name in fresh else cached[name][1] for _, name in files]
 
 
 # Coarser than any file system's timestamps (FAT and SMB keep two seconds).
 _RACY_NS = 3_000_000_000
+
+
+_FILE_FACTS = ("size_bytes", "modified_ns", "changed_ns", "inode")  # what _file_facts returns
 
 
 def _file_facts(path: Path) -> tuple[int, int, int, int]:
@@ -228,24 +233,25 @@ def _land_file(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, opening:
         _refuse_reserved(opened.columns, source_file)
         _require_columns(spec, opened, source_file, _redacted(connection, opened.columns))
         _require_stated_zone(spec, opened, source_file)
-    connection.begin()
-    try:
+    with transaction(connection):
         _forget_rejection(connection, spec, file_id)
         drift = _record_drift(connection, spec, opened.columns, source_file, file_id, run_id) if has_columns else []
         _ensure_columns(connection, spec, opened.columns)
         rows = sum(_append_batch(connection, spec, batch, file_id, run_id) for batch in opened.batches)
         _quarantine_read_rejects(connection, spec, source_file, opened.rejects, run_id)
-        connection.execute(
-            "insert into meta.files (file_id, source, source_file, size_bytes, status, rows_read, rows_loaded, "
-            "rows_rejected, rows_duplicate, run_id, processed_at, spec_fingerprint) "
-            "values (?, ?, ?, ?, 'raw_loaded', ?, 0, ?, 0, ?, now(), ?)",
-            [file_id, spec.name, source_file, path.stat().st_size, rows + len(opened.rejects),
-             len(opened.rejects), run_id, spec_fingerprint(spec)])
-        connection.commit()
-    except BaseException:
-        connection.rollback()
-        raise
+        _record_file(connection, spec, source_file, file_id, path.stat().st_size, run_id, status="raw_loaded",
+                     rows_read=rows + len(opened.rejects), rows_rejected=len(opened.rejects))
     return rows, drift
+
+
+def _record_file(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, source_file: str, file_id: str,
+                 size: int, run_id: str, status: str, rows_read: int = 0, rows_rejected: int = 0,
+                 error: str | None = None) -> None:
+    """The file's row in ``meta.files``; staging fills in rows_loaded and rows_duplicate."""
+    insert_rows(connection, "meta.files", [{
+        "file_id": file_id, "source": spec.name, "source_file": source_file, "size_bytes": size, "status": status,
+        "rows_read": rows_read, "rows_loaded": 0, "rows_rejected": rows_rejected, "rows_duplicate": 0,
+        "error": error, "run_id": run_id, "spec_fingerprint": spec_fingerprint(spec)}], stamped="processed_at")
 
 
 def _raw_columns(connection: duckdb.DuckDBPyConnection, spec: SourceSpec) -> list[str]:
@@ -269,9 +275,9 @@ def _record_drift(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, colum
     added = [c for c in columns if c not in known] if has_history else []
     missing = [c for c in spec.attributes if c not in columns]
     changes = [(c, "added") for c in added] + [(c, "missing") for c in missing]
-    if changes:  # DuckDB refuses executemany with no rows
-        connection.executemany("insert into meta.schema_drift values (?, ?, ?, ?, ?, ?, now())",
-                               [[spec.name, source_file, file_id, column, change, run_id] for column, change in changes])
+    insert_rows(connection, "meta.schema_drift", [
+        {"source": spec.name, "source_file": source_file, "file_id": file_id, "column_name": column,
+         "change": change, "run_id": run_id} for column, change in changes], stamped="detected_at")
     warnings = []
     if added:
         warnings.append(f"{source_file} has new column(s) {_redacted(connection, added)}, kept in attributes")
@@ -322,7 +328,8 @@ def _require_stated_zone(spec: SourceSpec, opened: FileRead, source_file: str) -
                              f"the spec reads them in {declared}; expected responded_at.timezone: {stated}")
 
 
-def _as_text(field_: pa.Field) -> str:
+def raw_text(field_: pa.Field) -> str:
+    """The SQL that stores a source column as the raw layer keeps every value: as text."""
     name = quote(field_.name)
     if pa.types.is_string(field_.type) or pa.types.is_large_string(field_.type):
         return name
@@ -337,7 +344,7 @@ def _as_text(field_: pa.Field) -> str:
 
 def _append_batch(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, batch: pa.RecordBatch,
                   file_id: str, run_id: str) -> int:
-    columns = ", ".join(f"{_as_text(f)} as {quote(f.name)}" for f in batch.schema)
+    columns = ", ".join(f"{raw_text(f)} as {quote(f.name)}" for f in batch.schema)
     connection.register("landing_batch", batch)
     try:
         connection.execute(
@@ -358,28 +365,22 @@ def _quarantine_read_rejects(connection: duckdb.DuckDBPyConnection, spec: Source
     connection.register("read_rejects", table)
     try:
         connection.execute(
-            "insert into quarantine.rejects select ?, ?, source_row, json_object('_line', raw_text), rule, "
-            "'record ' || source_row || ': ' || detail, ?, now() from read_rejects", [spec.name, source_file, run_id])
+            "insert into quarantine.rejects by name select $source as source, $source_file as source_file, "
+            "source_row, json_object('_line', raw_text) as raw_record, rule, "
+            "'record ' || source_row || ': ' || detail as detail, $run_id as run_id, now() as rejected_at "
+            "from read_rejects", {"source": spec.name, "source_file": source_file, "run_id": run_id})
     finally:
         connection.unregister("read_rejects")
 
 
 def _reject_file(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, source_file: str, file_id: str,
                  size: int, run_id: str, error: ConnectorError) -> None:
-    connection.begin()
-    try:
+    with transaction(connection):
         _forget_rejection(connection, spec, file_id)
-        connection.execute(
-            "insert into meta.files (file_id, source, source_file, size_bytes, status, rows_read, rows_loaded, "
-            "rows_rejected, rows_duplicate, error, run_id, processed_at, spec_fingerprint) "
-            "values (?, ?, ?, ?, 'rejected', 0, 0, 0, 0, ?, ?, now(), ?)",
-            [file_id, spec.name, source_file, size, str(error), run_id, spec_fingerprint(spec)])
-        connection.execute("insert into quarantine.rejects values (?, ?, null, null, ?, ?, ?, now())",
-                           [spec.name, source_file, error.rule, str(error), run_id])
-        connection.commit()
-    except BaseException:
-        connection.rollback()
-        raise
+        _record_file(connection, spec, source_file, file_id, size, run_id, status="rejected", error=str(error))
+        insert_rows(connection, "quarantine.rejects", [
+            {"source": spec.name, "source_file": source_file, "rule": error.rule, "detail": str(error),
+             "run_id": run_id}], stamped="rejected_at")
 
 
 def _forget_rejection(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, file_id: str) -> None:
@@ -405,8 +406,7 @@ def prune_raw(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, retention
     if retention_days is None:
         return 0
     _ensure_raw_table(connection, spec)
-    connection.begin()
-    try:
+    with transaction(connection):
         connection.execute(
             "create or replace temp table expired_files as "
             "select f.file_id, f.source, f.source_file from meta.files f "
@@ -417,12 +417,8 @@ def prune_raw(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, retention
             f"select e.file_id, e.source_file, count(r._file_id) from expired_files e "
             f"left join {raw_table(spec)} r on r._file_id = e.file_id group by all").fetchall()
         connection.execute(f"delete from {raw_table(spec)} where _file_id in (select file_id from expired_files)")
-        if pruned:
-            connection.executemany("insert into meta.raw_retention values (?, ?, ?, ?, ?, now())",
-                                   [[file_id, spec.name, source_file, n, run_id] for file_id, source_file, n in pruned])
+        insert_rows(connection, "meta.raw_retention", [
+            {"file_id": file_id, "source": spec.name, "source_file": source_file, "n_rows": n, "run_id": run_id}
+            for file_id, source_file, n in pruned], stamped="deleted_at")
         connection.execute("drop table expired_files")
-        connection.commit()
-    except BaseException:
-        connection.rollback()
-        raise
     return len(pruned)

@@ -14,7 +14,7 @@ import duckdb
 
 from connectors import reader_rules
 
-from warehouse.db import run_sql
+from warehouse.db import run_sql, transaction
 
 __all__ = ["RefreshPlan", "reset_for_full_refresh"]
 
@@ -28,13 +28,8 @@ class RefreshPlan:
 
 def reset_for_full_refresh(connection: duckdb.DuckDBPyConnection) -> RefreshPlan:
     """Send every loaded file whose raw rows are retained back to staging."""
-    connection.begin()
-    try:
+    with transaction(connection):
         run_sql(connection, "sql/reset_for_full_refresh.sql", {"reader_rules": sorted(reader_rules())})
-        connection.commit()
-    except BaseException:
-        connection.rollback()
-        raise
     replayed = connection.execute("select count(*) from meta.files where status = 'raw_loaded'").fetchall()[0][0]
     kept = connection.execute("select count(*) from meta.files f where status = 'loaded' and exists "
                               "(select 1 from meta.raw_retention r where r.file_id = f.file_id and r.source = f.source)"

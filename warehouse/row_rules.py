@@ -13,7 +13,7 @@ from typing import Any
 
 from schemas.spec import SourceSpec
 from schemas.sql_names import quote
-from schemas.unified import NPS_CATEGORIES
+from schemas.unified import EMAIL_SHAPE, NPS_CATEGORIES
 
 from warehouse import expressions as ex
 from warehouse.expressions import Params
@@ -22,12 +22,9 @@ __all__ = ["RowRule", "row_rules", "validation_columns", "EMAIL_PATTERN", "FUTUR
 
 # Exports are stamped by other machines' clocks: a response up to a day "ahead" is clock skew, not an error.
 FUTURE_TOLERANCE_DAYS = 1
-# Python's `\s` (what str.isspace() calls whitespace) spelled out, and its `$` (end, or before a final newline) as
-# `\n?\Z`: pandas runs a pattern with `\s` or `$` through Python's `re` row by row, as RE2's `\s` is narrower and
-# its `$` stricter, whereas this spelling runs in pyarrow's vectorised RE2 and decides every value the same.
-_WHITESPACE = r"\t-\r\x1c-\x20\x85\xa0" + "\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-# Read as r"^[^@\s]+@[^@\s]+\.[^@\s]+$": no whitespace and one @, a dot after it.
-EMAIL_PATTERN = rf"^[^@{_WHITESPACE}]+@[^@{_WHITESPACE}]+\.[^@{_WHITESPACE}]+\n?\Z"
+# Python's `$` (end, or before a final newline) spelt `\n?\Z`: pandas runs a pattern with `\s` or `$` through
+# Python's `re` row by row, whereas this spelling runs in pyarrow's vectorised RE2 and decides every value the same.
+EMAIL_PATTERN = rf"^{EMAIL_SHAPE}\n?\Z"
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ import pyarrow as pa
 from schemas.spec import SourceSpec
 from schemas.sql_names import quote
 
+from warehouse.db import insert_rows
 from warehouse.row_rules import FUTURE_TOLERANCE_DAYS, RowRule, row_rules
 from warehouse.staging import staging_table
 
@@ -236,10 +237,10 @@ def _store_errors(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, error
 
 def _record(connection: duckdb.DuckDBPyConnection, run_id: str, report: ValidationReport) -> None:
     connection.execute("delete from meta.validations where run_id = ? and source = ?", [run_id, report.source])
-    connection.executemany(
-        "insert into meta.validations values (?, ?, ?, ?, ?, ?, ?, ?, now())",
-        [[run_id, report.source, r.rule, r.expectation, r.column, report.n_rows, r.n_failed, report.n_rows_failing]
-         for r in report.rules])
+    insert_rows(connection, "meta.validations", [
+        {"run_id": run_id, "source": report.source, "rule": r.rule, "expectation": r.expectation, "column": r.column,
+         "n_rows": report.n_rows, "n_failed": r.n_failed, "n_rows_failing": report.n_rows_failing}
+        for r in report.rules], stamped="validated_at")
 
 
 def _frames(connection: duckdb.DuckDBPyConnection, spec: SourceSpec) -> Iterator[Any]:

@@ -9,7 +9,7 @@ import duckdb
 from warehouse.accounts.overrides import Overrides
 from warehouse.accounts.resolve import describe_evidence, resolve_mentions_in_place
 from warehouse.accounts.settings import ResolverSettings
-from warehouse.db import run_sql, scalar
+from warehouse.db import run_sql, scalar, transaction
 
 __all__ = ["AccountsBuilt", "build_accounts"]
 
@@ -39,8 +39,7 @@ _UNATTRIBUTED = "select coalesce(sum(n_responses), 0)::bigint from core.account_
 def build_accounts(connection: duckdb.DuckDBPyConnection, run_id: str = "manual",
                    overrides: Overrides | None = None, settings: ResolverSettings = ResolverSettings()) -> AccountsBuilt:
     """Rebuild mentions, accounts and aliases, keeping last run's ids."""
-    connection.begin()
-    try:
+    with transaction(connection):
         run_sql(connection, "accounts/sql/collect_account_mentions.sql")
         resolve_mentions_in_place(connection, _MENTIONS, settings, overrides, previous_sql=_PREVIOUS)
         describe_evidence(connection)
@@ -50,8 +49,4 @@ def build_accounts(connection: duckdb.DuckDBPyConnection, run_id: str = "manual"
         params = {"run_id": run_id, "conf_domain": settings.confidence.domain}
         for step in ("apply_resolution", "build_accounts", "build_account_aliases"):
             run_sql(connection, f"accounts/sql/{step}.sql", params)
-        connection.commit()
-    except BaseException:
-        connection.rollback()
-        raise
     return AccountsBuilt(scalar(connection, "select count(*) from core.accounts"), scalar(connection, _UNATTRIBUTED))

@@ -18,11 +18,11 @@ import pyarrow as pa
 
 from connectors import LINEAGE_FIELDS, ConnectorError, read_file
 from connectors.base import is_utf8
-from schemas.sql_names import quote
 
 from warehouse.db import connect
 from warehouse.inference.detect import THRESHOLDS, TIMESTAMP_FORMATS, TimestampCounts
 from warehouse.packaged import packaged_text
+from warehouse.raw import raw_text
 
 __all__ = ["SAMPLE_ROWS", "ColumnProfile", "FileProfile", "profile_file"]
 
@@ -195,12 +195,9 @@ def _descriptions(path: Path, fmt: str, encoding: str | None, options: dict[str,
     return {c: t for c, t in zip(columns, by_text.columns) if t != c}
 
 
-def _as_text(name: str, type_: pa.DataType) -> str:
-    """The text the raw layer stores for a value (see warehouse.raw), trimmed, blank as absent."""
-    column = quote(name)
-    if pa.types.is_nested(type_):
-        column = f"to_json({column})::varchar"
-    return f"sb_text({column})"
+def _as_text(field_: pa.Field) -> str:
+    """The text the raw layer stores for a value, trimmed, blank as absent: the profile sees what staging will."""
+    return f"sb_text({raw_text(field_)})"
 
 
 def _profile_columns(sample: pa.Table, columns: list[str], descriptions: dict[str, str]) -> list[ColumnProfile]:
@@ -208,7 +205,7 @@ def _profile_columns(sample: pa.Table, columns: list[str], descriptions: dict[st
     try:
         connection.register("sample_rows", sample)
         positional = {f"c{i}": name for i, name in enumerate(columns)}
-        selected = ", ".join(f"{_as_text(name, sample.schema.field(name).type)} as c{i}"
+        selected = ", ".join(f"{_as_text(sample.schema.field(name))} as c{i}"
                              for i, name in enumerate(columns))
         connection.execute(f"create temp table sample_values as select col, v from "
                            f"(unpivot (select {selected} from sample_rows) on columns(*) into name col value v)"

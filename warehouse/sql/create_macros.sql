@@ -30,9 +30,6 @@ create or replace temp macro sb_crm18(id15) as (
         '') else id15 end
 );
 
--- E-mail shape: something@domain.tld, no spaces.
-create or replace temp macro sb_is_email(v) as regexp_full_match(v, '[^@\s]+@[^@\s]+\.[^@\s]+');
-
 -- Values of a timestamp string that carry their own UTC offset (or Z).
 create or replace temp macro sb_has_offset(v) as
     regexp_matches(v, '\d:\d\d(:\d\d(\.\d+)?)?\s*(Z|z|UTC|[+-]\d\d(:?\d\d)?)$');
