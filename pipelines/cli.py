@@ -381,7 +381,7 @@ def _exit_without_teardown(code: object) -> None:
     """Exit with ``code`` as ``SystemExit`` would, once the exit handlers ran, without freeing every module.
 
     After a run has imported Dagster and Great Expectations, Python's own teardown (clearing thousands of
-    modules and their objects) took 2 s, after all work was done and every database was closed.
+    modules and their objects) takes about 2 s, after all work is done and every database is closed.
     """
     status = 0 if code is None else code if isinstance(code, int) else 1
     if code is not None and not isinstance(code, int):
