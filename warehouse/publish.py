@@ -26,6 +26,7 @@ import duckdb
 from schemas.sql_names import literal, quote
 from schemas.unified import PUBLISHED_TABLES, Table
 
+from warehouse.db import run_sql
 from warehouse.ddl import create_table_sql
 from warehouse.home import Home
 from warehouse.marts import mart_columns, mart_description, mart_names
@@ -159,18 +160,8 @@ def _pipeline_database(connection: duckdb.DuckDBPyConnection) -> str:
 
 
 def _find_changed_responses(connection: duckdb.DuckDBPyConnection) -> tuple[int, int]:
-    """Note the responses that differ between core and the copy; returns (changed rows, responses in the copy).
-
-    A response's row changes only with its version (a new run loads it: ``run_id``) or its account, so
-    those decide; a response that changed shows up twice, as the copy's old row and core's new one.
-    """
-    connection.execute(f"""
-        create or replace temp table publish_changed_responses as
-        select coalesce(c.feedback_id, p.feedback_id) as feedback_id, p.feedback_id is null as is_current
-        from (select feedback_id, run_id, account_id from {_RESPONSES}) c
-        full join (select feedback_id, run_id, account_id from published.{_RESPONSES}) p
-            on c.feedback_id = p.feedback_id and c.run_id = p.run_id and c.account_id is not distinct from p.account_id
-        where c.feedback_id is null or p.feedback_id is null""")
+    """Note the responses that differ between core and the copy; returns (changed rows, responses in the copy)."""
+    run_sql(connection, "sql/find_changed_responses.sql")
     changed = connection.execute("select count(*) from publish_changed_responses").fetchall()[0][0]
     published = connection.execute(f"select count(*) from published.{_RESPONSES}").fetchall()[0][0]
     return changed, published

@@ -62,13 +62,7 @@ def _read_input(connection: duckdb.DuckDBPyConnection, path: Path) -> None:
     if missing:
         raise AccountInputError(f"{path}: missing column(s) {', '.join(missing)}; "
                                 f"expected {', '.join(INPUT_COLUMNS)} (any of the last three may be empty)")
-    connection.execute("""
-        create or replace temp table resolver_csv as
-        select row_no, mention_id, source, account_name, email_domain, crm_account_id,
-            hash(account_name, email_domain, crm_account_id) as mention_key
-        from (select row_number() over () as row_no, mention_id, source, account_name, crm_account_id,
-                     nullif(lower(trim(split_part(email, '@', 2))), '') as email_domain
-              from resolver_csv_raw)""")
+    run_sql(connection, "accounts/sql/read_resolver_csv.sql")
 
 
 def resolve_csv(input_path: Path, output_path: Path, overrides: Overrides | None = None,
