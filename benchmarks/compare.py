@@ -15,7 +15,7 @@ polled every 20 ms with psutil when it is installed, and the largest max RSS of 
 that the kernel reports at exit (``wait4``). Each tool's table must end with as many rows as
 silobridge's ``core.feedback``, and silobridge's ``meta.files`` must account for every row written
 (read = loaded + rejected + duplicates); otherwise the script says what differs and exits with 1.
-See ``benchmarks/README.md``, section "Comparison with the alternatives".
+See ``benchmarks/README.md``, section "compare.py: comparison with the alternatives".
 """
 
 from __future__ import annotations

@@ -11,8 +11,8 @@ What makes it hard, on purpose:
 * company names in English, German, French, Spanish, Italian, Dutch, Nordic and romanised Japanese,
   with the legal forms of their jurisdictions (Inc, Corp., LLC, Ltd, PLC, GmbH, AG, KGaA, e.V., SA,
   SAS, S.A., S.L., S.p.A., NV, BV, AB, Oy, K.K., ...);
-* spelling variants of one account: case, punctuation, legal form dropped or changed (also forms the
-  resolver does not know, "L.L.C.", "AB (publ)", "Co., Ltd."), '&' / 'and', a leading 'The', accents
+* spelling variants of one account: case, punctuation, legal form dropped or changed (also forms a
+  short legal-form list misses, "L.L.C.", "AB (publ)", "Co., Ltd."), '&' / 'and', a leading 'The', accents
   dropped the way people drop them ("Øresund" -> "Oresund", "Großmann" -> "Grossmann") or transliterated
   ("Müller" -> "Mueller", "Tōyō" -> "Toyo"/"Touyou"), one-character typos and transposed letters;
 * e-mail at the account's corporate domain, at a second domain of the same account (a country site, an
@@ -306,7 +306,7 @@ def _transpose(name: str, where: float) -> str:
 # Accounts
 # --------------------------------------------------------------------------------------------------
 
-FIXTURES = (  # the look-alikes named in the issue, always present as accounts 0..7
+FIXTURES = (  # well-known look-alikes the resolver must keep apart, always present as accounts 0..7
     ("Globex Corporation", "Globex", ENGLISH, "Corp."), ("Globex Capital Partners", "Globex Capital Partners", ENGLISH, ""),
     ("Acme Corp", "Acme", ENGLISH, "Corp."), ("Acme Logistics GmbH", "Acme Logistics", GERMAN, "GmbH"),
     ("Nordic Steel AB", "Nordic Steel", NORDIC, "AB"), ("Nordic Steel Trading AB", "Nordic Steel Trading", NORDIC, "AB"),

@@ -1,5 +1,6 @@
 """A second, independent generator of labelled account mentions, written from a description of real B2B
-survey data (issue 16), not from the first generator or the resolver.
+survey data, not from the first generator or the resolver, so that it measures the resolver on patterns
+it was not built against.
 
     generate(n_mentions, seed) -> pyarrow.Table
         mention_id, source, account_name, email, crm_account_id, true_account   (strings; null where absent)
