@@ -32,6 +32,7 @@ __all__ = [
     "SpecError",
     "load_spec",
     "parse_spec",
+    "explain_validation_error",
     "DEFAULT_MAX_REJECT_RATE",
 ]
 
@@ -205,7 +206,9 @@ class SourceSpec(_Strict):
     scores: list[Score] = Field(default_factory=list)
     attributes: list[str] = Field(default_factory=list)
     encoding: str | None = None
-    options: dict[str, Any] = Field(default_factory=dict)  # format-specific reader options
+    # The format's reader options, as its connector's ``Options`` model declares them (checked by
+    # warehouse.sources.check_spec, where the connector is known).
+    options: dict[str, Any] = Field(default_factory=dict)
     max_reject_rate: float = Field(default=DEFAULT_MAX_REJECT_RATE, ge=0, le=1)
     expectations: list[SpecExpectation] = Field(default_factory=list)
     description: str | None = None
@@ -288,21 +291,31 @@ def _expected_of(error: dict[str, Any]) -> str:
         return "is not a known key (check its spelling)"
     message = error["msg"].removeprefix("Value error, ")
     if error["type"] != "value_error":
+        message = message.removeprefix("Input should be ")  # pydantic's wording: "Input should be a valid list"
         message = f"expected {message[0].lower()}{message[1:]}, got {error.get('input')!r}"
     elif not message.startswith("expected"):
         message = f"expected {message}"
     return message
 
 
+def explain_validation_error(exc: ValidationError) -> tuple[str, str]:
+    """The key of a model's first error (``scores[0].scale``) and what was expected there, for a message."""
+    first = exc.errors()[0]
+    return _key_of(first), _expected_of(first)
+
+
 def parse_spec(data: Any, file: str | Path | None = None) -> SourceSpec:
-    """Validate an already parsed spec mapping."""
+    """Validate an already parsed spec mapping.
+
+    ``options`` is checked only as a mapping here: which options a format takes is its connector's to say
+    (``warehouse.sources.check_spec`` checks them), and this package imports no connector.
+    """
     if not isinstance(data, dict):
         raise SpecError(file, "<root>", f"expected a mapping of keys, got {type(data).__name__}")
     try:
         spec = SourceSpec.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        raise SpecError(file, _key_of(first), _expected_of(first)) from None
+        raise SpecError(file, *explain_validation_error(exc)) from None
     if spec.id and spec.id == spec.account.email:  # source_response_id is published, addresses never are
         raise SpecError(file, "id", f"expected a response id column other than the e-mail column {spec.id!r} "
                                     "(account.email), whose addresses must not be published; omit id to identify "
