@@ -81,7 +81,7 @@ def parse_options(fmt: str, options: Mapping[str, Any] | ReaderOptions | None) -
         return model.model_validate(dict(options or {}))
     except ValidationError as exc:
         first = exc.errors()[0]
-        key, expected = explain_validation_error(exc)
+        key, expected = explain_validation_error(exc, model)
         if first["type"] == "extra_forbidden":
             known = ", ".join(model.model_fields)
             expected = (f"is not an option of format {fmt}, expected one of: {known}" if known
