@@ -11,7 +11,6 @@ import pytest
 
 from connector_testkit import SAMPLES
 from connectors import LINEAGE_FIELDS, ConnectorError, available_formats, not_response_rules, read_file
-from schemas.spec import load_spec
 
 
 SURVEY_TOOL_FORMATS = {"qualtrics_csv", "surveymonkey_csv", "surveymonkey_xlsx", "google_forms_csv", "typeform_csv",
