@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from pathlib import Path
 from collections.abc import Mapping
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 

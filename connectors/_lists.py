@@ -2,9 +2,9 @@
 
 A checkbox question comes out of most tools as one text cell with its choices joined (Google Forms'
 download by ``;``, its linked Sheet by ``, ``, Typeform's CSV by ``,``). The connector names which
-columns hold such answers (spec option ``multi_select``, :class:`MultiSelectOptions`) and turns each cell
-into a JSON list (``["Dashboards","API"]``), which staging reads as a list for ``topic`` and ``attributes``. An
-unanswered cell stays empty. The work is one DuckDB statement over the whole Arrow table.
+columns hold such answers (spec option ``multi_select``, :class:`MultiSelectOptions`) and turns each
+cell into a JSON list (``["Dashboards","API"]``), which staging reads as a list for ``topic`` and
+``attributes``. An unanswered cell stays empty. The work is one DuckDB statement over the whole Arrow table.
 """
 
 from __future__ import annotations
@@ -64,7 +64,8 @@ def choice_columns(groups: dict[str, list[str]], columns: list[str], source_file
                              f"choice_columns names {missing}, expected columns of the file: {columns}")
     clash = [q for q, cs in groups.items() if q in columns and q not in cs]
     if clash:
-        raise ConnectorError(source_file, 1, "options", f"choice_columns question(s) {clash} are already columns of the file")
+        raise ConnectorError(source_file, 1, "options",
+                             f"choice_columns question(s) {clash} are already columns of the file")
     return groups
 
 

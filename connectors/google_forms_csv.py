@@ -69,8 +69,6 @@ EXPECTED = ("expected a Google Forms export: a Timestamp column holding 2024/03/
             "(Forms download) or 3/18/2024 9:02:11 (linked Sheet)")
 
 
-
-
 class Options(MultiSelectOptions):
     # The first column's title: a form in another language names it in that language ("Marca temporal").
     timestamp_column: str = Field(default="Timestamp", min_length=1)

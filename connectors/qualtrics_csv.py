@@ -15,9 +15,10 @@ test responses* wrote ("Survey Test" 2) as ``qualtrics_test``, responses Qualtri
 8, "Imported Spam" 12) as ``qualtrics_spam``; then unfinished responses (``Finished`` False / 0) as
 ``qualtrics_unfinished``.
 
-Options (:class:`Options`): ``columns_by`` (``column_id``, the default, or ``question_text``: question text names, a text
-shared by several columns gets its column id appended), ``include_previews`` (previews and test
-responses; default false), ``include_spam`` (default false), ``include_unfinished`` (default false).
+Options (:class:`Options`): ``columns_by`` (``column_id``, the default, or ``question_text``: question
+text names, a text shared by several columns gets its column id appended), ``include_previews`` (previews
+and test responses; default false), ``include_spam`` (default false), ``include_unfinished`` (default
+false).
 """
 
 from __future__ import annotations

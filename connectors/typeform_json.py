@@ -18,7 +18,8 @@ ref), in order of first appearance. Every value is text: numbers as written, boo
 
 Partial responses (``response_type`` ``partial`` / ``started``, or no ``submitted_at``) are not
 responses to analyse: they come back as rejects with rule ``typeform_partial`` unless
-``include_partial: true`` (the one option, :class:`Options`). A file that is not JSON of this shape is refused naming what was expected.
+``include_partial: true`` (the one option, :class:`Options`). A file that is not JSON of this shape is
+refused naming what was expected.
 """
 
 from __future__ import annotations

@@ -11,8 +11,8 @@ bad: 0}`` on ``scale: [0, 1]``). ``offered`` (sent, not answered) and ``unoffere
 not responses: such a rating comes back as a reject with rule ``zendesk_not_rated``, so it is counted
 and quarantined, never loaded as feedback and never lost.
 
-Ratings carry ids only. Options ``users`` and ``organizations`` (:class:`Options`) name side files (a ``GET /api/v2/users``
-and ``GET /api/v2/organizations`` page, resolved against the ratings file's folder unless absolute);
+Ratings carry ids only. Options ``users`` and ``organizations`` (:class:`Options`) name side files (a
+``GET /api/v2/users`` and ``GET /api/v2/organizations`` page, resolved against the ratings file's folder unless absolute);
 with them the row also gets ``requester_name``, ``requester_email``, ``organization_id``,
 ``organization_name``, ``organization_external_id`` (often the CRM id) and ``organization_domains``
 (a JSON list). Without them, or for a requester not in the file, those columns are empty. A side file
