@@ -2,9 +2,9 @@
 
 A checkbox question comes out of most tools as one text cell with its choices joined (Google Forms'
 download by ``;``, its linked Sheet by ``, ``, Typeform's CSV by ``,``). The connector names which
-columns hold such answers (spec option ``multi_select``) and turns each cell into a JSON list
-(``["Dashboards","API"]``), which staging reads as a list for ``topic`` and ``attributes``. An
-unanswered cell stays empty. The work is one DuckDB statement over the whole Arrow table.
+columns hold such answers (spec option ``multi_select``, :class:`MultiSelectOptions`) and turns each
+cell into a JSON list (``["Dashboards","API"]``), which staging reads as a list for ``topic`` and
+``attributes``. An unanswered cell stays empty. The work is one DuckDB statement over the whole Arrow table.
 """
 
 from __future__ import annotations
@@ -15,21 +15,30 @@ from typing import Any
 import duckdb
 import numpy as np
 import pyarrow as pa
+from pydantic import Field, field_validator
 
-from connectors.base import BATCH_ROWS, LINEAGE_FIELDS, ConnectorError, FileRead, check_reserved
+from connectors.base import BATCH_ROWS, LINEAGE_FIELDS, ConnectorError, FileRead, ReaderOptions, check_reserved
 from schemas.sql_names import quote
 
-__all__ = ["choice_columns", "gather_choices", "multi_select_columns", "as_json_lists", "read_table", "batches_of", "lineage_table"]
+__all__ = ["MultiSelectOptions", "choices_listed_once", "choice_columns", "gather_choices", "multi_select_columns", "as_json_lists", "read_table", "batches_of", "lineage_table"]
 
 
-def multi_select_columns(options: dict[str, Any], columns: list[str], source_file: str) -> list[str]:
-    """The ``multi_select`` option: a list of the file's column names."""
-    wanted = options.get("multi_select", [])
-    if isinstance(wanted, str):
-        wanted = [wanted]
-    if not isinstance(wanted, list) or not all(isinstance(c, str) for c in wanted):
-        raise ConnectorError(source_file, None, "options",
-                             f"multi_select is {wanted!r}, expected a list of column names")
+class MultiSelectOptions(ReaderOptions):
+    """The options of a format whose checkbox answers come joined in one cell."""
+
+    # Columns holding checkbox answers joined in one cell, each turned into a JSON list of its choices.
+    multi_select: list[str] = Field(default_factory=list)
+    # The text between a cell's choices; None: the one the format writes.
+    separator: str | None = Field(default=None, min_length=1)
+
+    @field_validator("multi_select", mode="before")
+    @classmethod
+    def _one_column(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value  # `multi_select: Features`
+
+
+def multi_select_columns(wanted: list[str], columns: list[str], source_file: str) -> list[str]:
+    """The ``multi_select`` columns, each of which the file must have."""
     missing = [c for c in wanted if c not in columns]
     if missing:
         raise ConnectorError(source_file, 1, "options",
@@ -37,25 +46,27 @@ def multi_select_columns(options: dict[str, Any], columns: list[str], source_fil
     return wanted
 
 
-def choice_columns(options: dict[str, Any], columns: list[str], source_file: str) -> dict[str, list[str]]:
-    """The ``choice_columns`` option: each question named with the file's columns that hold its choices."""
-    wanted = options.get("choice_columns", {})
-    if not isinstance(wanted, dict) or not all(
-            isinstance(q, str) and isinstance(cs, list) and cs and all(isinstance(c, str) for c in cs)
-            for q, cs in wanted.items()):
-        raise ConnectorError(source_file, None, "options", f"choice_columns is {wanted!r}, expected each question "
-                             "with the list of its choice columns, e.g. {Which features?: [Dashboards, Alerts, Other]}")
-    listed = [c for cs in wanted.values() for c in cs]
-    missing = [c for c in listed if c not in columns]
+def choices_listed_once(groups: dict[str, list[str]]) -> dict[str, list[str]]:
+    """A ``choice_columns`` value whose every choice column belongs to one question only."""
+    listed = [c for cs in groups.values() for c in cs]
+    twice = sorted({c for c in listed if listed.count(c) > 1})
+    if twice:
+        raise ValueError(f"each choice column under one question, got {twice} under two questions")
+    return groups
+
+
+def choice_columns(groups: dict[str, list[str]], columns: list[str], source_file: str) -> dict[str, list[str]]:
+    """The ``choice_columns`` option: each question with its choice columns, all of them the file's, and no
+    question named like another column of the file."""
+    missing = [c for cs in groups.values() for c in cs if c not in columns]
     if missing:
         raise ConnectorError(source_file, 1, "options",
                              f"choice_columns names {missing}, expected columns of the file: {columns}")
-    twice = sorted({c for c in listed if listed.count(c) > 1})
-    clash = [q for q, cs in wanted.items() if q in columns and q not in cs]
-    if twice or clash:
-        raise ConnectorError(source_file, 1, "options", f"choice_columns lists {twice} under two questions"
-                             if twice else f"choice_columns question(s) {clash} are already columns of the file")
-    return wanted
+    clash = [q for q, cs in groups.items() if q in columns and q not in cs]
+    if clash:
+        raise ConnectorError(source_file, 1, "options",
+                             f"choice_columns question(s) {clash} are already columns of the file")
+    return groups
 
 
 def gather_choices(table: pa.Table, groups: dict[str, list[str]]) -> pa.Table:

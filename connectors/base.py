@@ -11,8 +11,9 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from pydantic import BaseModel, ConfigDict
 
-__all__ = ["FileRead", "RowReject", "FIELD_COUNT", "TRUNCATED_RECORD", "ConnectorError", "LINEAGE_FIELDS", "with_lineage",
+__all__ = ["ReaderOptions", "OptionsError", "FileRead", "RowReject", "FIELD_COUNT", "TRUNCATED_RECORD", "ConnectorError", "LINEAGE_FIELDS", "with_lineage",
            "BATCH_ROWS", "sniff_encoding", "reject_binary", "check_reserved", "check_width", "MAX_COLUMNS",
            "column_names", "without_blank_unnamed", "any_cell_filled", "is_utf8"]
 
@@ -22,6 +23,24 @@ FIELD_COUNT = "field_count"
 # The rule of the last record of a file cut short inside it (a failed copy): the records before it load.
 TRUNCATED_RECORD = "truncated_record"
 BATCH_ROWS = 128 * 1024  # rows per Arrow batch: large enough for vectorised work, small for memory
+
+
+class ReaderOptions(BaseModel):
+    """What a spec's ``options:`` may say to a connector; each module's ``Options`` extends it with its fields.
+
+    A misspelt or unknown option is refused (``extra="forbid"``) rather than silently ignored, and values
+    are taken as YAML wrote them (``strict``): ``include_spam: "no"`` is a string, not false.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class OptionsError(ValueError):
+    """Options a format does not take: the key (``options.delimitr``) and what was expected there."""
+
+    def __init__(self, key: str, expected: str):
+        self.key, self.expected = key, expected
+        super().__init__(f"{key}: {expected}")
 
 
 class ConnectorError(Exception):

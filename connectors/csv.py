@@ -7,8 +7,8 @@ quarantined with its rule. Records with too many or too few fields are not lost:
 named ``column_<position>``, and a blank-headed column without a single value (the comma some exporters
 end every line with) is dropped. A line of separators only (``,,,,``) is not a record.
 
-Options: ``delimiter`` (default ``,``), ``quote_char`` (default ``"``), ``skip_rows`` (lines before
-the header, default 0).
+Options (:class:`Options`): ``delimiter`` (default ``,``), ``quote_char`` (default ``"``, ``false`` for none),
+``skip_rows`` (lines before the header, default 0).
 """
 
 from __future__ import annotations
@@ -17,24 +17,37 @@ import mmap
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Literal
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
+from pydantic import Field
 
-from connectors.base import (BATCH_ROWS, FIELD_COUNT, TRUNCATED_RECORD, ConnectorError, FileRead, RowReject,
-                             any_cell_filled, check_reserved, check_width, column_names, reject_binary, sniff_encoding,
-                             with_lineage, without_blank_unnamed)
+from connectors.base import (BATCH_ROWS, FIELD_COUNT, TRUNCATED_RECORD, ConnectorError, FileRead, ReaderOptions,
+                             RowReject, any_cell_filled, check_reserved, check_width, column_names, reject_binary,
+                             sniff_encoding, with_lineage, without_blank_unnamed)
 
-__all__ = ["read", "read_source", "read_head", "cut_inside_quotes", "Cut", "CUT_DETAIL", "complete_last_line", "explain_error", "record_numbers", "require_closed_quotes"]
+__all__ = ["Options", "read", "read_source", "read_head", "cut_inside_quotes", "Cut", "CUT_DETAIL", "complete_last_line", "explain_error", "record_numbers", "require_closed_quotes"]
 
 
-def read(path: Path, source_file: str, encoding: str | None, options: dict[str, Any]) -> FileRead:
+_OneCharacter = Annotated[str, Field(min_length=1, max_length=1)]
+
+
+class Options(ReaderOptions):
+    # Excel in European locales separates fields by ';', some exports by a tab or '|'.
+    delimiter: _OneCharacter = ","
+    # The character around values holding the delimiter or a line break; false for a file that quotes nothing.
+    quote_char: _OneCharacter | Literal[False] = '"'
+    # Lines before the header: a title or export note some tools write above it.
+    skip_rows: int = Field(default=0, ge=0)
+
+
+def read(path: Path, source_file: str, encoding: str | None, options: Options) -> FileRead:
     head = read_head(path, source_file)
     encoding = sniff_encoding(head, encoding, path)
     reject_binary(head, source_file, "delimited text (CSV)", encoding)
-    cut = cut_inside_quotes(path, options.get("quote_char", '"'), encoding)
+    cut = cut_inside_quotes(path, options.quote_char, encoding)
     if cut is not None:
         return read_source(cut.records, path, source_file, encoding, options, cut)
     return read_source(complete_last_line(path, head, encoding), path, source_file, encoding, options)
@@ -84,12 +97,11 @@ def _count(path: Path, needle: bytes) -> int:
 
 
 def read_source(source: Path | pa.BufferReader, path: Path, source_file: str, encoding: str,
-                options: dict[str, Any], cut: Cut | None = None) -> FileRead:
+                options: Options, cut: Cut | None = None) -> FileRead:
     """Read ``source`` (the file, or the part of it that holds the records) as ``read`` does; the text ``cut``
     off after them is the last record's reject."""
-    skip_rows = int(options.get("skip_rows", 0))
-    parse_options = dict(delimiter=options.get("delimiter", ","), quote_char=options.get("quote_char", '"'),
-                         newlines_in_values=True)
+    skip_rows = options.skip_rows
+    parse_options = dict(delimiter=options.delimiter, quote_char=options.quote_char, newlines_in_values=True)
     header = _header(source, source_file, pacsv.ReadOptions(encoding=encoding, skip_rows=skip_rows, use_threads=False),
                      parse_options)
     columns = column_names(header)

@@ -23,27 +23,28 @@ same response in the next (cumulative) download gets the same id, even after a q
 form. Identical responses in the same second (an anonymous one-question form) are told apart by their
 order in the file, which the cumulative download keeps.
 
-Options: ``multi_select`` (checkbox questions), ``separator`` (overrides the one the layout implies),
-``timestamp_column`` (default ``Timestamp``; a form in another language names it in that language),
-``zone_offsets`` (zone names and the ``GMT±h[:mm]`` they stand for).
+Options (:class:`Options`): ``multi_select`` (checkbox questions), ``separator`` (overrides the one the
+layout implies), ``timestamp_column`` (default ``Timestamp``; a form in another language names it in that
+language), ``zone_offsets`` (zone names and the ``GMT±h[:mm]`` they stand for). The CSV dialect is
+Google's own (commas, double quotes, no preamble), so ``csv``'s options are not taken.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
-from typing import Any
+from typing import Annotated
 
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
+from pydantic import Field, StringConstraints
 
 from connectors import csv
-from connectors._lists import as_json_lists, batches_of, multi_select_columns, read_table
+from connectors._lists import MultiSelectOptions, as_json_lists, batches_of, multi_select_columns, read_table
 from connectors.base import LINEAGE_FIELDS, ConnectorError, FileRead
 from schemas.sql_names import quote
 
-__all__ = ["read", "RESPONSE_HASH", "FORMS_DOWNLOAD", "SHEET_EXPORT", "ZONE_OFFSETS"]
+__all__ = ["Options", "read", "RESPONSE_HASH", "FORMS_DOWNLOAD", "SHEET_EXPORT", "ZONE_OFFSETS"]
 
 RESPONSE_HASH = "response_hash"
 _OFFSET = r"GMT([+-]\d{1,2}(:\d{2})?)?"
@@ -68,32 +69,30 @@ EXPECTED = ("expected a Google Forms export: a Timestamp column holding 2024/03/
             "(Forms download) or 3/18/2024 9:02:11 (linked Sheet)")
 
 
-def read(path: Path, source_file: str, encoding: str | None, options: dict[str, Any]) -> FileRead:
-    opened = csv.read(path, source_file, encoding, {})
-    timestamp = options.get("timestamp_column", "Timestamp")
+class Options(MultiSelectOptions):
+    # The first column's title: a form in another language names it in that language ("Marca temporal").
+    timestamp_column: str = Field(default="Timestamp", min_length=1)
+    # Zone names the download writes and ZONE_OFFSETS lacks or reads otherwise ({IST: "GMT+5:30"} for India).
+    zone_offsets: dict[Annotated[str, StringConstraints(pattern="^[A-Z]{2,5}$")],
+                       Annotated[str, StringConstraints(pattern=f"^{_OFFSET}$")]] = Field(default_factory=dict)
+
+
+def read(path: Path, source_file: str, encoding: str | None, options: Options) -> FileRead:
+    opened = csv.read(path, source_file, encoding, csv.Options())
+    timestamp = options.timestamp_column
     if not opened.columns or opened.columns[0] != timestamp:
         found = ", ".join(repr(c) for c in opened.columns[:4])
         raise ConnectorError(source_file, 1, "not_google_forms", f"{EXPECTED}; the file starts with {found}")
     if RESPONSE_HASH in opened.columns:
         raise ConnectorError(source_file, 1, "reserved_column", f"the file has a column {RESPONSE_HASH!r}, "
                              "which this connector adds")
-    multi = multi_select_columns(options, opened.columns, source_file)
+    multi = multi_select_columns(options.multi_select, opened.columns, source_file)
     table = read_table(opened)
-    separator = options.get("separator") or _SEPARATOR[_layout(table.column(timestamp), source_file)]
+    separator = options.separator or _SEPARATOR[_layout(table.column(timestamp), source_file)]
     table = as_json_lists(table, multi, separator)
     table = _with_response_hash(table, opened.columns)
-    table = _zones_as_offsets(table, timestamp, _zone_offsets(options, source_file))
+    table = _zones_as_offsets(table, timestamp, {**ZONE_OFFSETS, **options.zone_offsets})
     return FileRead([*opened.columns, RESPONSE_HASH], batches_of(table), opened.rejects)
-
-
-def _zone_offsets(options: dict[str, Any], source_file: str) -> dict[str, str]:
-    extra = options.get("zone_offsets", {})
-    if not isinstance(extra, dict) or not all(
-            isinstance(k, str) and re.fullmatch("[A-Z]{2,5}", k) and isinstance(v, str) and re.fullmatch(_OFFSET, v)
-            for k, v in extra.items()):
-        raise ConnectorError(source_file, None, "options", f"zone_offsets is {extra!r}, expected zone names "
-                             "(2-5 capitals) with the offsets they stand for, e.g. {IST: GMT+5:30}")
-    return {**ZONE_OFFSETS, **extra}
 
 
 def _zones_as_offsets(table: pa.Table, timestamp: str, offsets: dict[str, str]) -> pa.Table:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from connectors._json_reader import read_json_records
-from connectors.base import FileRead
+from connectors.base import FileRead, ReaderOptions
 
-__all__ = ["read"]
+__all__ = ["Options", "read"]
 
 
-def read(path: Path, source_file: str, encoding: str | None, options: dict[str, Any]) -> FileRead:
+class Options(ReaderOptions):
+    """No options: one JSON object per line says all there is to know."""
+
+
+def read(path: Path, source_file: str, encoding: str | None, options: Options) -> FileRead:
     return read_json_records(path, source_file, encoding, "newline_delimited")

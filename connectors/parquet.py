@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from connectors.base import BATCH_ROWS, ConnectorError, FileRead, with_lineage
+from connectors.base import BATCH_ROWS, ConnectorError, FileRead, ReaderOptions, with_lineage
 
-__all__ = ["read"]
+__all__ = ["Options", "read"]
 
 
-def read(path: Path, source_file: str, encoding: str | None, options: dict[str, Any]) -> FileRead:
+class Options(ReaderOptions):
+    """No options: the file carries its own schema."""
+
+
+def read(path: Path, source_file: str, encoding: str | None, options: Options) -> FileRead:
     try:
         parquet = pq.ParquetFile(path)
     except (pa.ArrowInvalid, OSError) as exc:

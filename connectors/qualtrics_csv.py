@@ -15,9 +15,10 @@ test responses* wrote ("Survey Test" 2) as ``qualtrics_test``, responses Qualtri
 8, "Imported Spam" 12) as ``qualtrics_spam``; then unfinished responses (``Finished`` False / 0) as
 ``qualtrics_unfinished``.
 
-Options: ``columns_by`` (``column_id``, the default, or ``question_text``: question text names, a text
-shared by several columns gets its column id appended), ``include_previews`` (previews and test
-responses; default false), ``include_spam`` (default false), ``include_unfinished`` (default false).
+Options (:class:`Options`): ``columns_by`` (``column_id``, the default, or ``question_text``: question
+text names, a text shared by several columns gets its column id appended), ``include_previews`` (previews
+and test responses; default false), ``include_spam`` (default false), ``include_unfinished`` (default
+false).
 """
 
 from __future__ import annotations
@@ -25,16 +26,16 @@ from __future__ import annotations
 import ast
 import json
 from pathlib import Path
-from typing import Any
+from typing import Literal
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from connectors._survey_headers import clean_name, duplicated, file_read, read_csv_grid, text_of_records
-from connectors.base import ConnectorError, FileRead, RowReject, column_names
+from connectors.base import ConnectorError, FileRead, ReaderOptions, RowReject, column_names
 
-__all__ = ["read", "NOT_RESPONSES"]
+__all__ = ["Options", "read", "NOT_RESPONSES"]
 
 # Records set aside under these rules are not responses: quarantined for the record, but not counted
 # against the spec's max_reject_rate (see connectors.not_response_rules).
@@ -50,24 +51,30 @@ _STATUS_RULES = (
      "include_spam"),
 )
 _NOT_FINISHED = ["False", "false", "FALSE", "0"]  # Finished: choice text / numeric value
-_COLUMNS_BY = ("column_id", "question_text")
 _UTC_NAMES = {"Z", "UTC", "GMT", "Etc/UTC", "Etc/GMT", "Etc/Zulu", "Zulu", "UCT", "Universal"}
 
 
-def read(path: Path, source_file: str, encoding: str | None, options: dict[str, Any]) -> FileRead:
-    columns_by = options.get("columns_by", "column_id")
-    if columns_by not in _COLUMNS_BY:
-        raise ConnectorError(source_file, None, "options",
-                             f"columns_by is {columns_by!r}, expected one of {list(_COLUMNS_BY)}")
+
+
+class Options(ReaderOptions):
+    # Column ids (Q1, Q3_NPS_GROUP) are short and outlive a question's rewording; question text reads better.
+    columns_by: Literal["column_id", "question_text"] = "column_id"
+    # The records below are not responses and are set aside by default; each flag keeps them as rows, for a
+    # source that wants them (a pilot run on previews, a review of Qualtrics' spam calls, the answers given
+    # before a respondent left).
+    include_previews: bool = False  # previews and generated test responses
+    include_spam: bool = False  # responses Qualtrics flagged as spam
+    include_unfinished: bool = False  # responses left unfinished (Finished false)
+
+
+def read(path: Path, source_file: str, encoding: str | None, options: Options) -> FileRead:
     grid = read_csv_grid(path, source_file, encoding, "a Qualtrics CSV export")
     head = grid.header_rows(3)
     n_header, ids, texts, status_at, finished_at, progress_at = _layout(head, source_file)
     data, rows, rejects = grid.data(n_header, source_file)
 
-    names = ids if columns_by == "column_id" else _question_names(ids, texts)
-    included = {name: _flag(options, name, source_file)
-                for name in ("include_previews", "include_spam", "include_unfinished")}
-    keep = _exclusions(data, rows, rejects, status_at, finished_at, progress_at, included)
+    names = ids if options.columns_by == "column_id" else _question_names(ids, texts)
+    keep = _exclusions(data, rows, rejects, status_at, finished_at, progress_at, options)
     if keep is not None:
         data, rows = data.filter(keep), rows[keep.to_numpy(zero_copy_only=False)]
     read = file_read(data, names, rows, source_file, rejects)
@@ -129,23 +136,16 @@ def _question_names(ids: list[str], texts: list[str]) -> list[str]:
     return [f"{n} ({i})" if n in shared else n for n, i in zip(names, ids)]
 
 
-def _flag(options: dict[str, Any], name: str, source_file: str) -> bool:
-    value = options.get(name, False)
-    if not isinstance(value, bool):
-        raise ConnectorError(source_file, None, "options", f"{name} is {value!r}, expected true or false")
-    return value
-
-
 def _exclusions(data: pa.Table, rows: np.ndarray, rejects: list[RowReject], status_at: int | None,
-                finished_at: int | None, progress_at: int | None, included: dict[str, bool]) -> pa.Array | None:
+                finished_at: int | None, progress_at: int | None, options: Options) -> pa.Array | None:
     """Append the records that are not responses to ``rejects``; the mask of the rows to keep (or None)."""
     rule = pa.nulls(data.num_rows, pa.string())  # the first rule each record breaks
     if status_at is not None:
         status = pc.utf8_trim_whitespace(data.column(status_at))
         for name, values, _, option in _STATUS_RULES:
-            if not included[option]:
+            if not getattr(options, option):
                 rule = pc.if_else(pc.and_(pc.is_null(rule), pc.is_in(status, value_set=pa.array(values))), name, rule)
-    if finished_at is not None and not included["include_unfinished"]:
+    if finished_at is not None and not options.include_unfinished:
         unfinished = pc.is_in(pc.utf8_trim_whitespace(data.column(finished_at)), value_set=pa.array(_NOT_FINISHED))
         rule = pc.if_else(pc.and_(pc.is_null(rule), unfinished), "qualtrics_unfinished", rule)
     dropped = pc.is_valid(rule)

@@ -12,15 +12,18 @@ come back as ``field_count`` rejects, as in ``format: csv``. No options.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from connectors._survey_headers import file_read, read_csv_grid, surveymonkey_names
-from connectors.base import FileRead
+from connectors.base import FileRead, ReaderOptions
 
-__all__ = ["read"]
+__all__ = ["Options", "read"]
 
 
-def read(path: Path, source_file: str, encoding: str | None, options: dict[str, Any]) -> FileRead:
+class Options(ReaderOptions):
+    """No options: SurveyMonkey writes one dialect and two header rows."""
+
+
+def read(path: Path, source_file: str, encoding: str | None, options: Options) -> FileRead:
     grid = read_csv_grid(path, source_file, encoding, "a SurveyMonkey CSV export")
     names = surveymonkey_names(grid.header_rows(2), source_file)
     data, rows, rejects = grid.data(2, source_file)

@@ -3,24 +3,29 @@
 The same two header rows as ``surveymonkey_csv`` (question text, then answer option) and the same
 column names. Every cell comes back as text (a date cell as ``YYYY-MM-DD HH:MM:SS``, a date typed as
 text as it stands); rows whose cells are all empty are not responses but keep their place in
-``source_row``, as in ``format: xlsx``. Options: ``sheet`` (name or 0-based index, default 0).
+``source_row``, as in ``format: xlsx``. Options (:class:`Options`): ``sheet`` (name or 0-based index,
+default 0), as for ``xlsx``; the header rows are SurveyMonkey's own.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import fastexcel
 
 from connectors._survey_headers import file_read, grid_from_table, surveymonkey_names
 from connectors.base import ConnectorError, FileRead
+from connectors.xlsx import SheetOption
 
-__all__ = ["read"]
+__all__ = ["Options", "read"]
 
 
-def read(path: Path, source_file: str, encoding: str | None, options: dict[str, Any]) -> FileRead:
-    sheet = options.get("sheet", 0)
+class Options(SheetOption):
+    """The ``sheet`` option of ``xlsx``; the two header rows are SurveyMonkey's, so no ``header_row``."""
+
+
+def read(path: Path, source_file: str, encoding: str | None, options: Options) -> FileRead:
+    sheet = options.sheet
     try:
         table = fastexcel.read_excel(path).load_sheet(sheet, header_row=None, dtypes="string").to_arrow()
     except Exception as exc:  # fastexcel raises its own exception family for every unreadable workbook

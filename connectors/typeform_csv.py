@@ -15,7 +15,7 @@ and is refused.
 
 Every value comes back as text, without the ``'`` Typeform puts before a value starting with ``+ = - @``
 (so that spreadsheets do not read a phone number as a formula). Partial responses come back as rejects
-with rule ``typeform_partial`` unless ``include_partial: true``. Options: ``choice_columns``
+with rule ``typeform_partial`` unless ``include_partial: true``. Options (:class:`Options`): ``choice_columns``
 (``{question: [choice columns...]}``), ``multi_select``, ``separator`` (default ``,``), ``include_partial``
 (default false).
 """
@@ -23,18 +23,19 @@ with rule ``typeform_partial`` unless ``include_partial: true``. Options: ``choi
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated
 
 import pyarrow as pa
 import pyarrow.compute as pc
+from pydantic import AfterValidator, Field
 
-from connectors import csv
-from connectors._lists import (as_json_lists, batches_of, choice_columns, gather_choices, multi_select_columns,
-                              read_table)
+from connectors import csv, typeform_json
+from connectors._lists import (MultiSelectOptions, as_json_lists, batches_of, choice_columns, choices_listed_once,
+                              gather_choices, multi_select_columns, read_table)
 from connectors._survey_headers import text_of_records
 from connectors.base import LINEAGE_FIELDS, ConnectorError, FileRead, RowReject
 
-__all__ = ["read", "EXPECTED", "NOT_RESPONSES"]
+__all__ = ["Options", "read", "EXPECTED", "NOT_RESPONSES"]
 
 # Records set aside under these rules are not responses: quarantined for the record, but not counted
 # against the spec's max_reject_rate (see connectors.not_response_rules).
@@ -44,19 +45,26 @@ EXPECTED = "expected a Typeform results download: a header starting with # and h
 _PARTIAL = ["partial", "started"]
 
 
-def read(path: Path, source_file: str, encoding: str | None, options: dict[str, Any]) -> FileRead:
-    include_partial = options.get("include_partial", False)
-    if not isinstance(include_partial, bool):
-        raise ConnectorError(source_file, None, "options", f"include_partial is {include_partial!r}, expected true or false")
-    opened = csv.read(path, source_file, encoding, {})
+class Options(MultiSelectOptions, typeform_json.Options):
+    """``include_partial`` as for the Responses API pages, with the download's multiple selections."""
+
+    separator: str = Field(default=",", min_length=1)  # the download joins a ranking answer's labels by ,
+    # A multiple-selection question comes as one column per choice: gather them into one JSON list, named
+    # after the question ({Which features?: [Dashboards, Alerts, Other]}).
+    choice_columns: Annotated[dict[str, Annotated[list[str], Field(min_length=1)]],
+                              AfterValidator(choices_listed_once)] = Field(default_factory=dict)
+
+
+def read(path: Path, source_file: str, encoding: str | None, options: Options) -> FileRead:
+    opened = csv.read(path, source_file, encoding, csv.Options())
     if not opened.columns or opened.columns[0] != "#" or "Submit Date (UTC)" not in opened.columns:
         found = ", ".join(repr(c) for c in opened.columns[:4])
         raise ConnectorError(source_file, 1, "not_typeform", f"{EXPECTED}; the file starts with {found}")
-    multi = multi_select_columns(options, opened.columns, source_file)
-    groups = choice_columns(options, opened.columns, source_file)
-    table = as_json_lists(_without_formula_guard(read_table(opened)), multi, options.get("separator", ","))
+    multi = multi_select_columns(options.multi_select, opened.columns, source_file)
+    groups = choice_columns(options.choice_columns, opened.columns, source_file)
+    table = as_json_lists(_without_formula_guard(read_table(opened)), multi, options.separator)
     rejects = list(opened.rejects)
-    if not include_partial and "Response Type" in opened.columns:
+    if not options.include_partial and "Response Type" in opened.columns:
         table = _without_partial(table, opened.columns, rejects)
     table = gather_choices(table, groups)
     rejects.sort(key=lambda r: r.source_row)

@@ -18,13 +18,13 @@ ref), in order of first appearance. Every value is text: numbers as written, boo
 
 Partial responses (``response_type`` ``partial`` / ``started``, or no ``submitted_at``) are not
 responses to analyse: they come back as rejects with rule ``typeform_partial`` unless
-``include_partial: true``. A file that is not JSON of this shape is refused naming what was expected.
+``include_partial: true`` (the one option, :class:`Options`). A file that is not JSON of this shape is
+refused naming what was expected.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import numpy as np
@@ -34,10 +34,10 @@ import pyarrow.compute as pc
 from connectors._json_document import open_document, require_shape
 from connectors._json_reader import explain_error
 from connectors._lists import batches_of, lineage_table
-from connectors.base import ConnectorError, FileRead, RowReject
+from connectors.base import ConnectorError, FileRead, ReaderOptions, RowReject
 from schemas.sql_names import quote
 
-__all__ = ["read", "EXPECTED", "NOT_RESPONSES"]
+__all__ = ["Options", "read", "EXPECTED", "NOT_RESPONSES"]
 
 # Records set aside under these rules are not responses: quarantined for the record, but not counted
 # against the spec's max_reject_rate (see connectors.not_response_rules).
@@ -82,10 +82,12 @@ from (select source_row, item, unnest(json_keys(item->'hidden')) as name,
       from items where json_type(item->'hidden') = 'OBJECT')"""
 
 
-def read(path: Path, source_file: str, encoding: str | None, options: dict[str, Any]) -> FileRead:
-    include_partial = options.get("include_partial", False)
-    if not isinstance(include_partial, bool):
-        raise ConnectorError(source_file, None, "options", f"include_partial is {include_partial!r}, expected true or false")
+class Options(ReaderOptions):
+    # Keep partial responses as rows: a form whose first answers matter even when the rest is left.
+    include_partial: bool = False
+
+
+def read(path: Path, source_file: str, encoding: str | None, options: Options) -> FileRead:
     connection = open_document(path, source_file, encoding)
     try:
         require_shape(connection, source_file, "items", EXPECTED,
@@ -105,7 +107,7 @@ def read(path: Path, source_file: str, encoding: str | None, options: dict[str, 
     rows = table.column("source_row").to_numpy()
     data = table.drop_columns(["source_row"]).rename_columns(columns)
     rejects: list[RowReject] = []
-    if not include_partial:
+    if not options.include_partial:
         data, rows = _without_partial(data, rows, raw, rejects)
     return FileRead(columns, batches_of(lineage_table(data, rows, source_file)), rejects)
 

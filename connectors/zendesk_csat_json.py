@@ -11,8 +11,8 @@ bad: 0}`` on ``scale: [0, 1]``). ``offered`` (sent, not answered) and ``unoffere
 not responses: such a rating comes back as a reject with rule ``zendesk_not_rated``, so it is counted
 and quarantined, never loaded as feedback and never lost.
 
-Ratings carry ids only. Options ``users`` and ``organizations`` name side files (a ``GET /api/v2/users``
-and ``GET /api/v2/organizations`` page, resolved against the ratings file's folder unless absolute);
+Ratings carry ids only. Options ``users`` and ``organizations`` (:class:`Options`) name side files (a
+``GET /api/v2/users`` and ``GET /api/v2/organizations`` page, resolved against the ratings file's folder unless absolute);
 with them the row also gets ``requester_name``, ``requester_email``, ``organization_id``,
 ``organization_name``, ``organization_external_id`` (often the CRM id) and ``organization_domains``
 (a JSON list). Without them, or for a requester not in the file, those columns are empty. A side file
@@ -22,19 +22,19 @@ that is named but missing, or not of its shape, refuses the ratings file with th
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from pydantic import Field
 
 from connectors._json_document import load_document, open_document, require_shape
 from connectors._json_reader import explain_error
 from connectors._lists import batches_of, lineage_table
-from connectors.base import ConnectorError, FileRead, RowReject
+from connectors.base import ConnectorError, FileRead, ReaderOptions, RowReject
 
-__all__ = ["read", "EXPECTED", "COLUMNS", "NOT_RESPONSES"]
+__all__ = ["Options", "read", "EXPECTED", "COLUMNS", "NOT_RESPONSES"]
 
 # Records set aside under these rules are not responses: quarantined for the record, but not counted
 # against the spec's max_reject_rate (see connectors.not_response_rules).
@@ -77,12 +77,19 @@ order by source_row
 """
 
 
-def read(path: Path, source_file: str, encoding: str | None, options: dict[str, Any]) -> FileRead:
+class Options(ReaderOptions):
+    # Ratings carry ids only: a users page and an organizations page (JSON files, relative to the ratings
+    # file unless absolute) give the names, e-mails and companies behind them.
+    users: str | None = Field(default=None, min_length=1)
+    organizations: str | None = Field(default=None, min_length=1)
+
+
+def read(path: Path, source_file: str, encoding: str | None, options: Options) -> FileRead:
     connection = open_document(path, source_file, encoding)
     try:
         require_shape(connection, source_file, "satisfaction_ratings", EXPECTED, "item->>'id' is null")
         for option, (key, expected) in _SIDE_FILES.items():
-            _load_side_file(connection, path, source_file, options.get(option), option, key, expected)
+            _load_side_file(connection, path, source_file, getattr(options, option), option, key, expected)
         table = connection.sql(_FLATTEN).to_arrow_table()
     except duckdb.Error as exc:
         raise explain_error(source_file, exc) from None
@@ -95,14 +102,12 @@ def read(path: Path, source_file: str, encoding: str | None, options: dict[str, 
     return FileRead(list(COLUMNS), batches_of(lineage_table(data, rows, source_file)), rejects)
 
 
-def _load_side_file(connection: duckdb.DuckDBPyConnection, path: Path, source_file: str, named: Any, option: str,
-                    key: str, expected: str) -> None:
+def _load_side_file(connection: duckdb.DuckDBPyConnection, path: Path, source_file: str, named: str | None,
+                    option: str, key: str, expected: str) -> None:
     table = f"{key}_page"
     if named is None:
         connection.execute(f"create temp table {table} as select json_object({key!r}, json_array()) as doc")
         return
-    if not isinstance(named, str):
-        raise ConnectorError(source_file, None, "options", f"{option} is {named!r}, expected the path of a JSON file")
     side = Path(named) if Path(named).is_absolute() else path.parent / named
     if not side.is_file():
         raise ConnectorError(source_file, None, "side_file", f"the {option} file {named!r} (option {option}) is "

@@ -17,7 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Any, Literal
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
@@ -32,6 +33,7 @@ __all__ = [
     "SpecError",
     "load_spec",
     "parse_spec",
+    "explain_validation_error",
     "DEFAULT_MAX_REJECT_RATE",
 ]
 
@@ -205,7 +207,9 @@ class SourceSpec(_Strict):
     scores: list[Score] = Field(default_factory=list)
     attributes: list[str] = Field(default_factory=list)
     encoding: str | None = None
-    options: dict[str, Any] = Field(default_factory=dict)  # format-specific reader options
+    # The format's reader options, as its connector's ``Options`` model declares them (checked by
+    # warehouse.sources.check_spec, where the connector is known).
+    options: dict[str, Any] = Field(default_factory=dict)
     max_reject_rate: float = Field(default=DEFAULT_MAX_REJECT_RATE, ge=0, le=1)
     expectations: list[SpecExpectation] = Field(default_factory=list)
     description: str | None = None
@@ -271,38 +275,97 @@ class SourceSpec(_Strict):
         return [c for c in self.mapped_columns() if c not in self.attributes]
 
 
-def _key_of(error: dict[str, Any]) -> str:
+# pydantic's wording of what it wanted, as what a spec was expected to hold.
+_WORDING = (("Input should be greater", "a number greater"), ("Input should be less", "a number less"),
+            ("Input should be ", ""), ("String should have ", "a string with "),
+            ("String should match ", "a string matching "), ("List should have ", "a list with "),
+            ("Dictionary should have ", "a mapping with "))
+_UNION_MEMBER = object()  # the next step of an error's location names a member of a union, not a key
+
+
+def _step(annotation: Any, item: Any) -> Any:
+    """The annotation of what ``item`` (a field, an index, a mapping's key) names inside ``annotation``."""
+    while get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
+    if get_origin(annotation) in (Union, UnionType):
+        members = [a for a in get_args(annotation) if a is not type(None)]
+        annotation = members[0] if len(members) == 1 else None
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        field = annotation.model_fields.get(item) if isinstance(item, str) else None
+        annotation = field.annotation if field else None
+    elif get_origin(annotation) in (list, tuple) and isinstance(item, int):
+        annotation = get_args(annotation)[0]
+    elif get_origin(annotation) is dict:
+        annotation = get_args(annotation)[1]
+    else:
+        return None
+    while get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
+    several = get_origin(annotation) in (Union, UnionType) and len(
+        [a for a in get_args(annotation) if a is not type(None)]) > 1
+    return _UNION_MEMBER if several else annotation
+
+
+def _key_of(error: dict[str, Any], model: type[BaseModel]) -> str:
+    """The key as a spec writes it (``scores[0].no_score[1]``), without the steps pydantic adds: a union's
+    member (``format.str``), a validator (``function-after``), a mapping's key (``[key]``)."""
     parts: list[str] = []
+    annotation: Any = model
     for item in error["loc"]:
-        if isinstance(item, int):
+        if annotation is _UNION_MEMBER:
+            annotation = None
+        elif item in ("function-after", "function-before", "[key]"):
+            continue
+        elif isinstance(item, int):
             parts[-1:] = [f"{parts[-1] if parts else ''}[{item}]"]
-        elif item not in ("function-after", "function-before"):
+        else:
             parts.append(str(item))
+        if annotation is not None:
+            annotation = _step(annotation, item)
     return ".".join(parts) or "<root>"
 
 
-def _expected_of(error: dict[str, Any]) -> str:
-    if error["type"] == "missing":
+def _wanted(error: dict[str, Any]) -> str:
+    message = error["msg"]
+    for prefix, wording in _WORDING:
+        if message.startswith(prefix):
+            return wording + message.removeprefix(prefix)
+    return message[0].lower() + message[1:]
+
+
+def _expected_of(errors: list[dict[str, Any]]) -> str:
+    """What was expected at the first error's key; a union's members each add what they would take."""
+    first = errors[0]
+    if first["type"] == "missing":
         return "is required"
-    if error["type"] == "extra_forbidden":
+    if first["type"] == "extra_forbidden":
         return "is not a known key (check its spelling)"
-    message = error["msg"].removeprefix("Value error, ")
-    if error["type"] != "value_error":
-        message = f"expected {message[0].lower()}{message[1:]}, got {error.get('input')!r}"
-    elif not message.startswith("expected"):
-        message = f"expected {message}"
-    return message
+    message = first["msg"].removeprefix("Value error, ")
+    if first["type"] == "value_error":
+        return message if message.startswith("expected") else f"expected {message}"
+    wanted = " or ".join(dict.fromkeys(_wanted(e) for e in errors if e["type"] != "value_error"))
+    return f"expected {wanted}, got {first.get('input')!r}"
+
+
+def explain_validation_error(exc: ValidationError, model: type[BaseModel]) -> tuple[str, str]:
+    """The key of the first error ``model`` found (``scores[0].scale``) and what was expected there."""
+    errors = exc.errors()
+    key = _key_of(errors[0], model)
+    return key, _expected_of([e for e in errors if _key_of(e, model) == key])
 
 
 def parse_spec(data: Any, file: str | Path | None = None) -> SourceSpec:
-    """Validate an already parsed spec mapping."""
+    """Validate an already parsed spec mapping.
+
+    ``options`` is checked only as a mapping here: which options a format takes is its connector's to say
+    (``warehouse.sources.check_spec`` checks them), and this package imports no connector.
+    """
     if not isinstance(data, dict):
         raise SpecError(file, "<root>", f"expected a mapping of keys, got {type(data).__name__}")
     try:
         spec = SourceSpec.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        raise SpecError(file, _key_of(first), _expected_of(first)) from None
+        raise SpecError(file, *explain_validation_error(exc, SourceSpec)) from None
     if spec.id and spec.id == spec.account.email:  # source_response_id is published, addresses never are
         raise SpecError(file, "id", f"expected a response id column other than the e-mail column {spec.id!r} "
                                     "(account.email), whose addresses must not be published; omit id to identify "

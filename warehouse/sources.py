@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from connectors import available_formats
+from connectors import OptionsError, available_formats, parse_options
 from schemas import builtin_sources_dir
 from schemas.spec import SourceSpec, SpecError, load_spec
 
@@ -55,9 +55,13 @@ def spec_files(home: Home) -> list[Path]:
 
 
 def check_spec(spec: SourceSpec, file: Path) -> SourceSpec:
-    """Checks that need more than the spec itself: the format must have a connector."""
+    """Checks that need the format's connector: it must exist, and take the spec's ``options``."""
     if spec.format not in available_formats():
         raise SpecError(file, "format", f"expected one of {sorted(available_formats())}, got {spec.format!r}")
+    try:
+        parse_options(spec.format, spec.options)
+    except OptionsError as error:
+        raise SpecError(file, error.key, error.expected) from None
     return spec
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from connector_testkit import SAMPLES, read_all
+from connector_testkit import SAMPLES, error_of, read_all
 from connectors import ConnectorError, read_file
 
 
@@ -323,3 +323,20 @@ def test_a_title_and_a_blank_line_before_the_header_keep_records_numbered(tmp_pa
 
     assert got.column("id") == ["1", "3"] and got.column("source_row") == [1, 3]
     assert [(r.source_row, r.raw_text) for r in got.rejects] == [(2, "2,8,extra")]
+
+
+def test_quote_char_names_another_quote(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("id,comment\n1,'a, b'\n2,say \"hi\"\n", encoding="utf-8")
+
+    got = read_all("csv", path, options={"quote_char": "'"})
+
+    assert got.column("comment") == ["a, b", 'say "hi"'] and got.rejects == []
+
+
+def test_quote_char_false_reads_a_file_that_quotes_nothing(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text('id,screen\n1,27" monitor\n2,laptop\n', encoding="utf-8")
+
+    assert error_of("csv", path).rule == "csv_quoting"  # read with quotes, the lone one opens a value never closed
+    assert read_all("csv", path, options={"quote_char": False}).column("screen") == ['27" monitor', "laptop"]

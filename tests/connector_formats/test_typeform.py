@@ -174,7 +174,7 @@ def test_results_download_without_choice_columns_keeps_one_column_per_choice():
     ({FEATURES: ["Dashboards", "Widgets"]}, "['Widgets']"),
     ({FEATURES: ["Dashboards"], "Second": ["Dashboards"]}, "['Dashboards'] under two questions"),
     ({"Will you renew?": ["Dashboards"]}, "already columns of the file"),
-    ({FEATURES: "Dashboards"}, "expected each question with the list of its choice columns"),
+    ({FEATURES: "Dashboards"}, f"options.choice_columns.{FEATURES}: expected a valid list, got 'Dashboards'"),
 ])
 def test_choice_columns_must_name_columns_of_the_file_once(choices, found):
     error = error_of("typeform_csv", RESULTS, options={"choice_columns": choices})

@@ -129,3 +129,15 @@ def test_repeated_and_blank_header_cells_keep_fastexcels_names_and_empty_rows_ab
 
     assert got.columns == ["id", "Why?", "__UNNAMED__2", "Why?_1"]  # what specs written for it name
     assert got.column("Why?_1") == ["b", "d"] and got.column("__UNNAMED__2") == ["x", None]
+
+
+def test_header_row_skips_a_title_above_the_header(tmp_path):
+    book = openpyxl.Workbook()
+    for row in (["Planning survey, wave 1"], HEADER, RESPONSES[1]):
+        book.active.append(row)
+    path = tmp_path / "titled.xlsx"
+    book.save(path)
+
+    got = read_all("xlsx", path, options={"header_row": 1})
+
+    assert got.columns == HEADER and got.column("Response ID") == ["W1-1"]

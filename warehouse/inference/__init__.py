@@ -23,6 +23,7 @@ from schemas.spec import SourceSpec, parse_spec
 from warehouse.inference.profile import SAMPLE_ROWS, FileProfile, profile_file
 from warehouse.inference.propose import InferenceError, Proposal, default_name, propose
 from warehouse.inference.yaml_text import render
+from warehouse.sources import check_spec
 
 __all__ = ["InferredSpec", "InferenceError", "infer_spec", "default_name", "SAMPLE_ROWS"]
 
@@ -47,7 +48,8 @@ def infer_spec(file: Path, fmt: str, name: str | None = None, encoding: str | No
     proposal = propose(profile, name)
     proposal.header[:] = _header(profile, proposal)
     text = render(proposal)
-    return InferredSpec(text, parse_spec(yaml.safe_load(text), f"{proposal.spec['name']}.yaml"), proposal, profile)
+    file = Path(f"{proposal.spec['name']}.yaml")
+    return InferredSpec(text, check_spec(parse_spec(yaml.safe_load(text), file), file), proposal, profile)
 
 
 def _header(profile: FileProfile, proposal: Proposal) -> list[str]:

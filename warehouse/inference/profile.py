@@ -16,7 +16,7 @@ from typing import Any
 import pyarrow as pa
 
 
-from connectors import LINEAGE_FIELDS, ConnectorError, read_file
+from connectors import LINEAGE_FIELDS, ConnectorError, options_model, read_file
 from connectors.base import is_utf8
 
 from warehouse.db import connect
@@ -184,7 +184,7 @@ def _descriptions(path: Path, fmt: str, encoding: str | None, options: dict[str,
     Columns stay addressed by id in the spec (short, stable across wording changes); the texts help
     to recognise each column and are shown beside it.
     """
-    if "columns_by" in options:
+    if "columns_by" in options or "columns_by" not in options_model(fmt).model_fields:
         return {}
     try:
         by_text = read_file(fmt, path, path.name, encoding=encoding, options={**options, "columns_by": "question_text"})
