@@ -14,7 +14,7 @@ from schemas.spec import SourceSpec, SpecError
 from warehouse.accounts import Overrides, build_accounts
 from warehouse.core import merge_source
 from warehouse.fingerprint import already_published, record_publish
-from warehouse.marts import build_mart, mart_names
+from warehouse.marts import build_mart, mart_dependencies, mart_names
 from warehouse.privacy import pii_salt
 from warehouse.publish import publish
 from warehouse.raw import land_source, prune_raw, with_added_columns
@@ -138,8 +138,8 @@ def core_assets(specs: list[SourceSpec]) -> list[dg.AssetsDefinition]:
     return [feedback, accounts]
 
 
-def _mart_asset(name: str) -> dg.AssetsDefinition:
-    @dg.asset(name=name, group_name="marts", kinds=DUCKDB, deps=["accounts"],
+def _mart_asset(name: str, marts_read: set[str]) -> dg.AssetsDefinition:
+    @dg.asset(name=name, group_name="marts", kinds=DUCKDB, deps=["accounts", *sorted(marts_read)],
               description=f"marts.{name}, built from warehouse/marts/{name}.sql.")
     def mart(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
         with warehouse.connection() as connection:
@@ -151,7 +151,8 @@ def _mart_asset(name: str) -> dg.AssetsDefinition:
 
 
 def mart_assets() -> list[dg.AssetsDefinition]:
-    return [_mart_asset(name) for name in mart_names()]
+    """One asset per mart, depending on the marts its SQL reads (a cycle or an unknown mart fails here)."""
+    return [_mart_asset(name, marts_read) for name, marts_read in mart_dependencies().items()]
 
 
 def publish_asset() -> dg.AssetsDefinition:

@@ -19,6 +19,8 @@ import real_format  # noqa: E402
 import run as bench_run  # noqa: E402
 from score import pairwise_scores  # noqa: E402
 
+pytestmark = pytest.mark.integration  # runs the pipeline, Dagster or the CLI (README, Testing)
+
 LABELLED = BENCH / "labelled_cases.csv"
 COLUMNS = ["mention_id", "source", "account_name", "email", "crm_account_id", "true_account"]
 FREE_MAIL = sorted({d for domains in generate_b2b.FREE_MAIL.values() for d in domains})

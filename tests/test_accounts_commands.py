@@ -12,6 +12,8 @@ from warehouse.home import Home
 
 from conftest import query, silobridge, write_seed_landing
 
+pytestmark = pytest.mark.integration  # runs the pipeline, Dagster or the CLI (README, Testing)
+
 SERVICE_HEADER = "ticket_id,contact_email,company,survey_sent_at,csat,effort,category,comment,product_area,agent_team\n"
 
 

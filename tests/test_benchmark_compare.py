@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.integration  # runs the pipeline, Dagster or the CLI (README, Testing)
+
 COMPARE = Path(__file__).resolve().parent.parent / "benchmarks" / "compare.py"
 
 

@@ -20,6 +20,8 @@ from pipelines import cli
 
 from conftest import query, silobridge, write_seed_landing
 
+pytestmark = pytest.mark.integration  # runs the pipeline, Dagster or the CLI (README, Testing)
+
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory: pytest.TempPathFactory) -> Home:

@@ -13,6 +13,8 @@ from warehouse.home import Home
 
 from conftest import CHROMIUM, dump_dom, silobridge
 
+pytestmark = pytest.mark.integration  # runs the pipeline, Dagster or the CLI (README, Testing)
+
 
 
 @pytest.fixture(scope="module")

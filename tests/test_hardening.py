@@ -17,6 +17,8 @@ from warehouse.raw import land_source, landing_files
 
 from conftest import PRODUCT_JSONL
 
+pytestmark = pytest.mark.integration  # runs the pipeline, Dagster or the CLI (README, Testing)
+
 
 def _jsonl_spec():
     return load_spec(builtin_sources_dir() / "product_planning_jsonl.yaml")

@@ -26,6 +26,8 @@ from warehouse.marts import MartSettings, mart_names
 
 from conftest import query, silobridge
 
+pytestmark = pytest.mark.integration  # runs the pipeline, Dagster or the CLI (README, Testing)
+
 UTC = dt.timezone.utc
 AS_OF = dt.date(2024, 6, 30)
 

@@ -16,6 +16,8 @@ from warehouse.home import Home
 
 from conftest import query, silobridge
 
+pytestmark = pytest.mark.integration  # runs the pipeline, Dagster or the CLI (README, Testing)
+
 SAMPLES = Path(__file__).parent / "connector_formats" / "samples"
 UTC = dt.timezone.utc
 

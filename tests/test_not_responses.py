@@ -7,9 +7,13 @@ import shutil
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from warehouse.home import Home
 
 from conftest import query, silobridge
+
+pytestmark = pytest.mark.integration  # runs the pipeline, Dagster or the CLI (README, Testing)
 
 SAMPLES = Path(__file__).parent / "connector_formats" / "samples"
 ZENDESK_SPEC = Path(__file__).parent / "connector_formats" / "specs" / "service_zendesk_csat.yaml"

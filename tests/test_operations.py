@@ -17,6 +17,8 @@ from warehouse.home import Home
 
 from conftest import silobridge, write_seed_landing
 
+pytestmark = pytest.mark.integration  # runs the pipeline, Dagster or the CLI (README, Testing)
+
 # A reader in its own process: queries the published warehouse in a loop until told to stop, and reports
 # its queries, its errors and the snapshots it saw (row counts are constant within one published file).
 READER = textwrap.dedent("""

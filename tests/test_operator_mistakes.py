@@ -7,10 +7,14 @@ import re
 import textwrap
 from pathlib import Path
 
+import pytest
+
 import connectors
 from warehouse.home import Home
 
 from conftest import query, silobridge, write_seed_landing
+
+pytestmark = pytest.mark.integration  # runs the pipeline, Dagster or the CLI (README, Testing)
 
 # What German Excel writes for "CSV (Trennzeichen-getrennt)": cp1252-free here, but ';' between fields, a BOM,
 # dates as dd.mm.yyyy and a decimal comma; an operator who forgets `delimiter: ";"` gets one single column.

@@ -14,6 +14,7 @@ import subprocess
 import sys
 
 import dagster as dg
+import pytest
 from dagster._core.definitions.sensor_definition import SensorExecutionData
 
 from pipelines.definitions import JOB_NAME, build_definitions
@@ -21,6 +22,8 @@ from warehouse.home import Home
 from warehouse.report import report_data
 
 from conftest import query, write_seed_landing
+
+pytestmark = pytest.mark.integration  # runs the pipeline, Dagster or the CLI (README, Testing)
 
 
 def _tick(definitions: dg.Definitions, instance: dg.DagsterInstance, cursor: str | None) -> SensorExecutionData:

@@ -12,6 +12,8 @@ from warehouse.home import Home
 
 from conftest import query, silobridge, write_seed_landing
 
+pytestmark = pytest.mark.integration  # runs the pipeline, Dagster or the CLI (README, Testing)
+
 UTC = dt.timezone.utc
 
 

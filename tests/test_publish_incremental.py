@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from samples import generate_silos
 from warehouse.db import pipeline_connection
@@ -13,6 +14,8 @@ from warehouse.home import Home
 from warehouse.publish import publish
 
 from conftest import query, silobridge, write_seed_specs
+
+pytestmark = pytest.mark.integration  # runs the pipeline, Dagster or the CLI (README, Testing)
 
 
 def _run(home: Home, *extra: str) -> str:

@@ -19,6 +19,8 @@ from warehouse.inference import infer_spec
 
 from conftest import PRODUCT_JSONL, query, silobridge
 
+pytestmark = pytest.mark.integration  # runs the pipeline, Dagster or the CLI (README, Testing)
+
 SAMPLES = Path(__file__).parent / "connector_formats" / "samples"
 SPECS = Path(__file__).parent / "connector_formats" / "specs"
 

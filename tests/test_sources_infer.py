@@ -29,6 +29,8 @@ from warehouse.inference.yaml_text import scalar
 
 from conftest import query, silobridge
 
+pytestmark = pytest.mark.integration  # runs the pipeline, Dagster or the CLI (README, Testing)
+
 SAMPLES = Path(__file__).parent / "connector_formats" / "samples"
 
 # Reader fixtures that are not survey exports (no response time, no rows): infer refuses them, and says

@@ -13,6 +13,8 @@ from warehouse.home import Home
 
 from conftest import query, silobridge
 
+pytestmark = pytest.mark.integration  # runs the pipeline, Dagster or the CLI (README, Testing)
+
 SAMPLES = Path(__file__).parent / "connector_formats" / "samples"
 
 QUALTRICS_SPEC = """

@@ -14,6 +14,8 @@ from warehouse.home import Home
 from conftest import SERVICE_CSV, silobridge, write_seed_landing, write_seed_specs
 from conftest import query as read_only
 
+pytestmark = pytest.mark.integration  # runs the pipeline, Dagster or the CLI (README, Testing)
+
 HEADER = "ticket_id,contact_email,company,survey_sent_at,csat,effort,category,comment,product_area,agent_team\n"
 GOOD = "ZD-{n},jo@acme.com,ACME,2024-03-18T09:02:11+01:00,4,2,Billing,{comment},Billing,EMEA\n"
 FUTURE = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%S+00:00")

@@ -1,12 +1,16 @@
 """Marts: every ``marts/*.sql`` file is one analyst-facing table, rebuilt from core on each run.
 
-A new mart is a new SQL file: it becomes a table of the published warehouse and a Dagster asset.
+A new mart is a new SQL file: it becomes a table of the published warehouse and a Dagster asset. A mart may
+read other marts (``marts.<name>``): it is built after them, and its asset depends on theirs.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
+from graphlib import CycleError, TopologicalSorter
 
 import duckdb
 
@@ -15,7 +19,8 @@ from schemas.sql_names import quote
 from warehouse.db import scalar
 from warehouse.packaged import packaged_file, packaged_names, packaged_text
 
-__all__ = ["mart_columns", "mart_description", "MartSettings", "mart_names", "build_mart"]
+__all__ = ["mart_columns", "mart_description", "MartSettings", "mart_names", "build_mart", "marts_read",
+           "mart_dependencies", "MartGraphError"]
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,74 @@ def mart_names() -> list[str]:
 
 def mart_sql(name: str) -> str:
     return packaged_text(f"marts/{name}.sql")
+
+
+class MartGraphError(ValueError):
+    """The marts cannot be built in any order: one reads a mart no file defines, or they read each other in a cycle."""
+
+
+def marts_read(sql: str, connection: duckdb.DuckDBPyConnection | None = None) -> set[str]:
+    """The marts a query reads: every ``marts.<name>`` table it names, as DuckDB's own parser sees it.
+
+    Comments, string literals and CTE names are not table references, so they do not count. The query is
+    parsed, not bound, so any connection will do (a fresh in-memory one unless given).
+
+    >>> sorted(marts_read("-- not marts.survey_fatigue\\nselect * from marts.account_360 join core.accounts using (account_id)"))
+    ['account_360']
+    """
+    if connection is None:
+        with duckdb.connect() as fresh:
+            return marts_read(sql, fresh)
+    tree = json.loads(scalar(connection, "select json_serialize_sql(?)", [sql]))
+    if tree["error"]:
+        raise ValueError(tree["error_message"])
+    return {table["table_name"].lower() for table in _base_tables(tree) if table["schema_name"].lower() == "marts"}
+
+
+def _base_tables(node: object) -> Iterator[dict]:
+    if isinstance(node, dict):
+        if node.get("type") == "BASE_TABLE":
+            yield node
+        node = list(node.values())
+    if isinstance(node, list):
+        for child in node:
+            yield from _base_tables(child)
+
+
+def mart_dependencies(sql_by_mart: Mapping[str, str] | None = None) -> dict[str, set[str]]:
+    """Each mart (all packaged marts unless given) and the marts it reads, in an order they can be built in.
+
+    >>> order = list(mart_dependencies())
+    >>> order.index("account_360") < order.index("at_risk_accounts")
+    True
+    """
+    if sql_by_mart is None:
+        sql_by_mart = {name: mart_sql(name) for name in mart_names()}
+    with duckdb.connect() as parser:
+        reads = {name: _checked_reads(name, sql, sql_by_mart.keys(), parser)
+                 for name, sql in sorted(sql_by_mart.items())}
+    try:
+        return {name: reads[name] for name in TopologicalSorter(reads).static_order()}
+    except CycleError as error:
+        cycle = list(reversed(error.args[1]))  # graphlib lists each mart before the one reading it
+        raise MartGraphError("marts read each other in a cycle: " + ", ".join(
+            f"{_mart_file(name)} reads marts.{read}" for name, read in zip(cycle, cycle[1:]))) from None
+
+
+def _checked_reads(name: str, sql: str, marts: Collection[str], parser: duckdb.DuckDBPyConnection) -> set[str]:
+    try:
+        reads = marts_read(sql, parser)
+    except ValueError as error:
+        raise MartGraphError(f"{_mart_file(name)} cannot be parsed: {error}") from None
+    unknown = sorted(reads - set(marts))
+    if unknown:
+        raise MartGraphError(f"{_mart_file(name)} reads " + ", ".join(
+            f"marts.{other}, but there is no {_mart_file(other)}" for other in unknown))
+    return reads
+
+
+def _mart_file(name: str) -> str:
+    return f"warehouse/marts/{name}.sql"
 
 
 def build_mart(connection: duckdb.DuckDBPyConnection, name: str, settings: MartSettings = MartSettings()) -> int:

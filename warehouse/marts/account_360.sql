@@ -15,7 +15,8 @@
 -- * Lost deals are the responses of surveys whose spec says `outcome: lost` (core.feedback.outcome; the
 --   built-in lost-business survey), not every response of sales; lost_reasons are the
 --   distinct reasons, most frequent first. Requested features are matched case-insensitively and shown
---   in their most common spelling; top_requested_features are the account's three most requested.
+--   in their most common spelling (as in marts.feature_requests); top_requested_features are the account's
+--   three most requested.
 with as_of as (
     select (max(responded_at) at time zone 'UTC')::date as as_of_date from core.feedback
 ),
@@ -95,12 +96,7 @@ requested as (
           where department = 'product' and account_id is not null)
 ),
 spellings as (
-    -- The most common spelling of each feature over all product responses (ties: alphabetical first).
-    select feature_key, first(feature order by n desc, feature) as feature
-    from (select lower(feature) as feature_key, feature, count(distinct feedback_id) as n
-          from (select feedback_id, unnest(topics) as feature from core.feedback where department = 'product')
-          group by feature)
-    group by feature_key
+    select lower(feature) as feature_key, feature from marts.feature_requests
 ),
 features as (
     select account_id, list(feature order by n_responses desc, feature)[1:3] as top_requested_features

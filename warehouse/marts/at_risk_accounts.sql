@@ -1,18 +1,14 @@
 -- Grain: one row per account with risk signals from at least two departments in the trailing 90 days.
--- as_of_date is the UTC date of the newest response in the warehouse (as in marts.account_360); the
--- window is the 90 UTC dates ending on it. Risk signals: an NPS detractor (0-6; the product survey), a
+-- as_of_date and account_name are marts.account_360's (as_of_date: the UTC date of the newest response in
+-- the warehouse); the window is the 90 UTC dates ending on it. Risk signals: an NPS detractor (0-6; the product survey), a
 -- CSAT of 1-2 on 1-5 (score_pct <= 25; the service survey) and a lost deal (a response of a survey
 -- whose spec says `outcome: lost`, core.feedback.outcome; not every sales survey is about a lost deal). A signal counts for the department of its response, so a
 -- new source's NPS or CSAT counts too. signals lists 'department: signal' per department and signal kind.
-with as_of as (
-    select (max(responded_at) at time zone 'UTC')::date as as_of_date from core.feedback
-),
-recent as (
+with recent as (
     select f.feedback_id, f.account_id, f.department, f.responded_at, f.topic, f.outcome
     from core.feedback f
-    cross join as_of a
-    where f.account_id is not null
-      and (f.responded_at at time zone 'UTC')::date > a.as_of_date - 90
+    join marts.account_360 a using (account_id)
+    where (f.responded_at at time zone 'UTC')::date > a.as_of_date - 90
 ),
 signals as (
     select r.account_id, r.department, r.responded_at, 'nps_detractor' as kind, null::varchar as reason
@@ -55,7 +51,7 @@ per_account as (
 select
     p.account_id,
     a.account_name,
-    (select as_of_date from as_of) as as_of_date,
+    a.as_of_date,
     p.n_risk_departments,
     p.risk_departments,
     p.signals,
@@ -65,5 +61,5 @@ select
     p.n_lost_deals_90d,
     p.last_signal_at
 from per_account p
-join core.accounts a using (account_id)
+join marts.account_360 a using (account_id)
 order by p.n_risk_departments desc, p.n_signals desc, a.account_name, p.account_id
