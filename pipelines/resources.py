@@ -1,9 +1,10 @@
 """The warehouse resource: where the home is, the one connection a run's assets share, and the run's row in meta.runs.
 
-The resource opens and closes the run's ``meta.runs`` row rather than the assets: Dagster sets it up before
-the first step that needs the warehouse and tears it down after the last, whatever the run's selection, however
-it was launched (``silobridge run``, the schedule, the sensor, the UI of ``dagster dev``), and also when a step
-fails. A run killed outright never reaches the teardown; the next run marks its row abandoned.
+The resource opens and closes the run's ``meta.runs`` row rather than the assets: the in-process executor
+sets it up once before the run's first step and tears it down after its last, also when a step fails, whatever
+the run's selection and however it was launched (``silobridge run``, the schedule, the sensor, the UI of
+``dagster dev``). A run whose steps none use the warehouse (only a wrong spec's asset) has no row; a run
+killed outright never reaches the teardown, and the next run marks its row abandoned.
 """
 
 from __future__ import annotations
