@@ -19,7 +19,6 @@ from warehouse.privacy import pii_salt
 from warehouse.publish import publish
 from warehouse.raw import land_source, prune_raw, with_added_columns
 from warehouse.report import write_report
-from warehouse.runs import finish_run, start_run
 from warehouse.staging import build_staging
 from warehouse.validation import build_data_docs, validate_staging
 
@@ -45,7 +44,6 @@ def _raw_asset(spec: SourceSpec) -> dg.AssetsDefinition:
               description=f"{spec.survey}: new files of `{spec.path}` ({spec.format}), appended as text with lineage.")
     def raw(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
         with warehouse.connection() as connection, retry_only_transient(context, progress):
-            start_run(connection, context.run_id)
             landed = land_source(connection, warehouse.home_dir, spec, context.run_id)
             pruned = prune_raw(connection, spec, warehouse.home_dir.settings().raw_retention_days, context.run_id)
         rejected = "; ".join(landed.files_rejected.values())
@@ -167,7 +165,6 @@ def publish_asset() -> dg.AssetsDefinition:
             published = None if already_published(connection, home, settings) else publish(connection, home, context.run_id)
             if published:
                 record_publish(connection, home, context.run_id, settings)
-            finish_run(connection, context.run_id, "success")
         report = _rebuild_report(home) if published or not _report_path(home).exists() else None
         if published is None:
             _report(context, f"unchanged {home.warehouse_db}")

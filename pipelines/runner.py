@@ -48,32 +48,6 @@ def _instance(home: Home):
     return dg.DagsterInstance.from_config(str(home.dagster))
 
 
-def _failed_checks(result) -> list[str]:
-    """The explanations of failed asset checks (a blocking check fails the run)."""
-    failed = []
-    for event in result.all_events:
-        evaluation = event.event_specific_data if event.event_type_value == "ASSET_CHECK_EVALUATION" else None
-        if evaluation is not None and not evaluation.passed:
-            failed.append(evaluation.description or f"{evaluation.asset_key.to_user_string()}: {evaluation.check_name}")
-    return failed
-
-
-def _first_failure(result) -> str:
-    checks = _failed_checks(result)
-    if checks:
-        return "; ".join(checks)
-    for event in result.all_events:
-        failure = event.step_failure_data if event.is_step_failure else None
-        if failure and failure.user_failure_data and failure.user_failure_data.description:
-            return f"{event.step_key}: {failure.user_failure_data.description}"  # an error not worth retrying
-        if failure and failure.error:
-            error = failure.error
-            while error.cause is not None and "dagster" in (error.cls_name or "").lower():
-                error = error.cause
-            return f"{event.step_key}: {error.message.strip()}"
-    return "the run failed"
-
-
 def run_pipeline(home: Home, full_refresh: bool = False) -> RunOutcome:
     """Materialise every asset of the home's nightly job; a failure keeps the published warehouse as it was.
 
@@ -104,7 +78,7 @@ def run_pipeline(home: Home, full_refresh: bool = False) -> RunOutcome:
                                             run_id=run_id)
         if result.success:
             return RunOutcome(result.run_id, True, builtin_unused=tuple(sources.builtin_unused))
-        return _record_failure(home, result, sources)
+        return _failed(result)
 
 
 def _say_what_is_not_loaded(sources: HomeSources) -> None:
@@ -131,13 +105,10 @@ def _finished_when_nothing_new(home: Home, specs: list[SourceSpec], run_id: str)
     return True
 
 
-def _record_failure(home: Home, result, sources: HomeSources) -> RunOutcome:
-    from pipelines.assets import SPEC_ERROR_PREFIX
+def _failed(result) -> RunOutcome:
+    from pipelines.run_failures import failure_message
 
-    other_failures = [key for key in result.get_failed_step_keys() if not key.startswith(SPEC_ERROR_PREFIX)]
-    spec_errors = [f"spec {error}" for error in sources.errors]
-    error = "; ".join(spec_errors + ([_first_failure(result)] if other_failures or not spec_errors else []))
+    # meta.runs already says so: the warehouse resource closed the run's row with the same message.
+    error = failure_message(result.all_events) or "the run failed"
     progress.error("run failed: %s", error)
-    with pipeline_connection(home) as connection:
-        finish_run(connection, result.run_id, "failed", error)
     return RunOutcome(result.run_id, False, error, published=result.is_node_success("published_warehouse"))

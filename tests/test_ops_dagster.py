@@ -111,3 +111,67 @@ def test_the_report_is_rebuilt_with_the_warehouse_by_the_dagster_job(home: Home,
         second = _report_payload(home)
         assert second == json.loads(json.dumps(report_data(home.warehouse_db), default=str))
         assert second != first and {"month": "2024-04", "series": "service csat", "value": 0.0} in second["score_trends"]
+
+
+def _runs(home: Home) -> list[tuple]:
+    return query(home.pipeline_db, "select run_id, status, message from meta.runs order by started_at")
+
+
+def _scheduled_run(definitions: dg.Definitions, instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
+    """The schedule's run request executed as `dagster dev` executes it: no `silobridge run` around it."""
+    schedule = definitions.resolve_schedule_def("nightly_schedule")
+    tonight = dt.datetime(2026, 11, 24, 2, 0, tzinfo=dt.timezone.utc)
+    with dg.build_schedule_context(instance=instance, scheduled_execution_time=tonight) as context:
+        [request] = schedule.evaluate_tick(context).run_requests
+    return definitions.resolve_job_def(JOB_NAME).execute_in_process(instance=instance, tags=request.tags,
+                                                                    raise_on_error=False)
+
+
+def _break_service_timezone(home: Home) -> None:
+    """A spec that passes its checks but names a zone DuckDB does not know, and an export whose times need it:
+    the staging step raises."""
+    spec = home.sources / "service_followup.yaml"
+    spec.write_text(spec.read_text().replace("{column: survey_sent_at}",
+                                             "{column: survey_sent_at, timezone: Mars/Olympus_Mons}"))
+    (home.landing / "service" / "followup_2024-04.csv").write_text(
+        "ticket_id,contact_email,company,survey_sent_at,csat,effort,category,comment,product_area,agent_team\n"
+        "ZD-9,al@acme.com,ACME,2024-04-02 10:00:00,5,1,Billing,,Billing,EMEA\n")
+
+
+def test_a_failing_scheduled_run_is_recorded_failed_with_its_error_and_the_next_good_run_success(
+        home: Home, monkeypatch) -> None:
+    monkeypatch.setenv("SILOBRIDGE_PII_SALT", "test-salt")
+    write_seed_landing(home)
+    _break_service_timezone(home)
+    with dg.instance_for_test(temp_dir=str(home.dagster)) as instance:
+        failed = _scheduled_run(build_definitions(home), instance)
+        assert not failed.success and failed.get_failed_step_keys() == {"service_followup_staging"}
+        [(run_id, status, message)] = _runs(home)
+        assert (run_id, status) == (failed.run_id, "failed")
+        assert message.startswith("service_followup_staging: ") and "Mars/Olympus_Mons" in message
+
+        write_seed_landing(home)  # the spec repaired
+        repaired = _scheduled_run(build_definitions(home), instance)
+        assert repaired.success
+    assert _runs(home) == [(failed.run_id, "failed", message), (repaired.run_id, "success", None)]
+    assert query(home.warehouse_db, "select count(*) from core.feedback where source_response_id = 'ZD-9'") == [(1,)]
+
+
+def test_runs_of_a_few_assets_from_the_ui_open_and_close_their_row_too(home: Home, monkeypatch) -> None:
+    monkeypatch.setenv("SILOBRIDGE_PII_SALT", "test-salt")
+    write_seed_landing(home)
+    definitions = build_definitions(home)
+    # The UI's "Materialize selected" runs the implicit asset job, which has none of the nightly job's hooks.
+    assets = definitions.resolve_implicit_global_asset_job_def()
+    with dg.instance_for_test(temp_dir=str(home.dagster)) as instance:
+        raw = assets.execute_in_process(instance=instance, asset_selection=[dg.AssetKey("service_followup_raw")])
+        accounts = assets.execute_in_process(instance=instance, asset_selection=[dg.AssetKey("accounts")])
+        _break_service_timezone(home)
+        staging = build_definitions(home).resolve_implicit_global_asset_job_def().execute_in_process(
+            instance=instance, asset_selection=[dg.AssetKey("service_followup_raw"), dg.AssetKey("service_followup_staging")],
+            raise_on_error=False)
+    assert raw.success and accounts.success and not staging.success
+    runs = _runs(home)
+    assert [(run_id, status) for run_id, status, _ in runs] == [
+        (raw.run_id, "success"), (accounts.run_id, "success"), (staging.run_id, "failed")]
+    assert "Mars/Olympus_Mons" in runs[2][2]

@@ -174,7 +174,8 @@ def test_resent_copies_are_duplicates_and_too_many_rejects_fail_the_run(home: Ho
     assert result.returncode == 1
     assert "service_followup: too many rejected rows: 1 of 2 rows rejected (50.0%); limit 5%" in result.stderr
     assert query(home, "select count(*) from core.feedback", "warehouse") == before
-    assert query(home, "select status from meta.runs order by started_at") == [("success",)] * 2 + [("failed",)]
+    assert query(home, "select status, message from meta.runs order by started_at") == [("success", None)] * 2 + [
+        ("failed", "service_followup: too many rejected rows: 1 of 2 rows rejected (50.0%); limit 5%")]
 
 
 @pytest.mark.parametrize(("expectation", "key", "says"), [
