@@ -54,8 +54,6 @@ _NOT_FINISHED = ["False", "false", "FALSE", "0"]  # Finished: choice text / nume
 _UTC_NAMES = {"Z", "UTC", "GMT", "Etc/UTC", "Etc/GMT", "Etc/Zulu", "Zulu", "UCT", "Universal"}
 
 
-
-
 class Options(ReaderOptions):
     # Column ids (Q1, Q3_NPS_GROUP) are short and outlive a question's rewording; question text reads better.
     columns_by: Literal["column_id", "question_text"] = "column_id"

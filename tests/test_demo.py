@@ -16,7 +16,6 @@ from conftest import CHROMIUM, dump_dom, silobridge
 pytestmark = pytest.mark.integration  # runs the pipeline, Dagster or the CLI (README, Testing)
 
 
-
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Home, str]:
     home = Home(tmp_path_factory.mktemp("demo") / "home")

@@ -88,7 +88,6 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return home.warehouse_db
 
 
-
 def rows_by_account(path: Path, table: str, columns: str) -> dict[str, tuple]:
     prefixed = ", ".join(f"m.{c.strip()}" for c in columns.split(","))
     rows = query(path, f"select a.account_name, {prefixed} from marts.{table} m "

@@ -26,7 +26,6 @@ def loaded_home(tmp_path_factory: pytest.TempPathFactory) -> Home:
     return home
 
 
-
 def test_published_tables_match_the_contract(loaded_home: Home) -> None:
     for table in PUBLISHED_TABLES:
         columns = [r[0] for r in query(loaded_home.warehouse_db,
