@@ -125,19 +125,39 @@ def ensure_data(data: Path, rows: int, seed: int) -> dict:
         if summary["rows"] == rows and summary["seed"] == seed:
             return summary
     shutil.rmtree(data / "landing", ignore_errors=True)
-    from samples import generate_silos
-
     started = time.perf_counter()
-    generated = generate_silos(data / "landing", rows=rows, seed=seed)
-    summary = {"rows": rows, "seed": seed, "files": len(generated.files),
-               "bytes": sum(f.stat().st_size for f in generated.files),
-               "rows_per_source": generated.rows_per_source,
-               "invalid_rows_per_source": generated.invalid_rows_per_source,
-               "duplicate_rows_per_source": generated.duplicate_rows_per_source,
+    summary = {"rows": rows, "seed": seed, **in_child_process("generate", str(data / "landing"), rows, seed),
                "generation_s": round(time.perf_counter() - started, 1)}
     data.mkdir(parents=True, exist_ok=True)
     marker.write_text(json.dumps(summary, indent=1))
     return summary
+
+
+def generate(landing: str, rows: int, seed: int) -> dict:
+    """The sample exports of ``rows`` responses written under ``landing``, and what they hold."""
+    from samples import generate_silos
+
+    generated = generate_silos(Path(landing), rows=rows, seed=seed)
+    return {"files": len(generated.files), "bytes": sum(f.stat().st_size for f in generated.files),
+            "rows_per_source": generated.rows_per_source,
+            "invalid_rows_per_source": generated.invalid_rows_per_source,
+            "duplicate_rows_per_source": generated.duplicate_rows_per_source}
+
+
+def in_child_process(function: str, *arguments):
+    """``function(*arguments)`` of this folder's modules (``module.function``, default this one), run in a child.
+
+    Generating millions of rows takes gigabytes, and a process forked afterwards reports the benchmark's memory as
+    its own peak (Linux counts the pages a child shares with its parent until it execs in its max RSS).
+    """
+    module, _, name = function.rpartition(".")
+    code = (f"import json, sys; from {module or 'compare'} import {name}; "
+            f"print(json.dumps({name}(*json.loads(sys.argv[1]))))")
+    done = subprocess.run([sys.executable, "-c", code, json.dumps(arguments)], cwd=Path(__file__).parent,
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"{function} failed:\n{done.stderr[-4000:]}")
+    return json.loads(done.stdout.splitlines()[-1])
 
 
 def _link_tree(source: Path, target: Path) -> None:

@@ -53,8 +53,9 @@ def best_of(home: Path, repeat: int) -> Timed:
     return min((run(home) for _ in range(repeat)), key=lambda timed: timed.seconds)
 
 
-def land_new_files(home: Path, rows: int, seed: int) -> int:
+def land_new_files(home: Path | str, rows: int, seed: int) -> int:
     """Generate ``rows`` responses with another seed and move them into the landing folders under new names."""
+    home = Path(home)
     staging = home.parent / "new_landing"
     summary = generate_silos(staging, rows=rows, seed=seed)
     for path in summary.files:

@@ -28,9 +28,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from compare import REPO, _link_tree, available, ensure_data, load_average, run_measured, run_tool
-from incremental import land_new_files
-from samples import generate_silos
+from compare import REPO, _link_tree, available, ensure_data, in_child_process, load_average, run_measured, run_tool
 from steps import HISTORY_PARTS, history_seconds, run_steps
 
 HISTORY_BUDGET_S = 5.0
@@ -75,10 +73,10 @@ def measure(rows: int, seed: int, data: Path, work: Path, peers: list[str]) -> d
     _link_tree(landing, home / "landing")
     runs["full"] = silobridge_run(f"silobridge, full run ({rows:,})", home, work / "full.log")
     runs["noop"] = silobridge_run("silobridge, nothing new", home, work / "noop.log", with_steps=False)
-    new_rows = land_new_files(home, max(1_000, round(rows / 100)), seed + 1)
+    new_rows = in_child_process("incremental.land_new_files", str(home), max(1_000, round(rows / 100)), seed + 1)
     runs["night"] = silobridge_run(f"silobridge, 1% night ({new_rows:,} new)", home, work / "night.log")
     empty = work / "empty-home"
-    generate_silos(empty / "landing", rows=EMPTY_HOME_ROWS, seed=seed)
+    in_child_process("generate", str(empty / "landing"), EMPTY_HOME_ROWS, seed)
     runs["empty"] = silobridge_run(f"silobridge, run with work on an empty home ({EMPTY_HOME_ROWS:,})", empty,
                                    work / "empty.log")
     return runs
