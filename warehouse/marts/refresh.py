@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import cache
 
 import duckdb
 
@@ -34,7 +35,7 @@ from schemas.sql_names import quote
 
 from warehouse.db import insert_rows, run_sql, scalar, transaction
 from warehouse.ddl import feedback_select_sql
-from warehouse.marts import MartSettings, build_mart, mart_names, mart_sql, marts_read
+from warehouse.marts import MartSettings, build_mart, mart_names, mart_sql
 from warehouse.packaged import packaged_file
 
 __all__ = ["MartBuilt", "Refresh", "REFRESH_SHARE", "refresh_declaration", "refresh_mart"]
@@ -65,6 +66,7 @@ class Refresh:
     reads_whole: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
+@cache  # the packaged files do not change while silobridge runs
 def refresh_declaration(name: str) -> Refresh | None:
     """The ``refresh`` of ``<name>.yaml``, None when the mart declares none.
 
@@ -168,20 +170,31 @@ def _unnarrowed_reads(name: str, declared: Refresh) -> list[str]:
         allowed |= {"core.accounts", *(f"marts.{m}" for m in _marts_refreshed_by("account_id"))}
         if declared.window_days:
             allowed.add("core.feedback_loaded")  # the as-of date, the whole warehouse's
-    return sorted(_tables_read(mart_sql(name)) - allowed)
+    return sorted(_tables_read(name) - allowed)
 
 
 def _marts_refreshed_by(key: str) -> list[str]:
     return [m for m in mart_names() if (d := refresh_declaration(m)) is not None and d.by == key]
 
 
-def _tables_read(sql: str) -> set[str]:
+@cache
+def _tables_read(name: str) -> frozenset[str]:
+    """The ``schema.table`` names the mart's SQL reads, as DuckDB's parser sees them."""
     from warehouse.marts import _base_tables
 
-    with duckdb.connect() as parser:
-        tree = json.loads(scalar(parser, "select json_serialize_sql(?)", [sql]))
-    return {f"{t['schema_name'].lower()}.{t['table_name'].lower()}" for t in _base_tables(tree)
-            if t["schema_name"]}  # a CTE's name has none
+    tree = json.loads(scalar(_parser(), "select json_serialize_sql(?)", [mart_sql(name)]))
+    return frozenset(f"{t['schema_name'].lower()}.{t['table_name'].lower()}" for t in _base_tables(tree)
+                     if t["schema_name"])  # a CTE's name has none
+
+
+@cache
+def _parser() -> duckdb.DuckDBPyConnection:
+    """An in-memory connection that only parses (opening one costs more than parsing all the marts)."""
+    return duckdb.connect()
+
+
+def _marts_read(name: str) -> set[str]:
+    return {table.removeprefix("marts.") for table in _tables_read(name) if table.startswith("marts.")}
 
 
 def _has_table(connection: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
@@ -220,7 +233,7 @@ def _snapshot(connection: duckdb.DuckDBPyConnection) -> tuple | None:
 def _rebuilt_whole_tonight(connection: duckdb.DuckDBPyConnection, name: str, declared: Refresh,
                            run_id: str) -> str | None:
     """A mart this one reads row by row, rebuilt whole by this run: its untouched rows may have changed too."""
-    narrowed = sorted(marts_read(mart_sql(name)) - set(declared.reads_whole))
+    narrowed = sorted(_marts_read(name) - set(declared.reads_whole))
     rows = connection.execute("select mart from meta.mart_builds where run_id = ? and built_whole "
                               "and list_contains(?, mart) order by mart", [run_id, narrowed]).fetchall()
     return rows[0][0] if rows else None
@@ -318,7 +331,7 @@ def _narrowed_views(name: str, declared: Refresh, pipeline: str) -> list[str]:
         f"create view {_SCOPE}.core.feedback_scores as select * from {pipeline}.core.feedback_scores "
         f"where feedback_id in (select feedback_id from {_SCOPE}.main.responses)",
     ]
-    for mart in sorted(marts_read(mart_sql(name))):
+    for mart in sorted(_marts_read(name)):
         narrowed = "" if mart in declared.reads_whole else f" where {quote(declared.by)} in {keys}"
         statements.append(f"create view {_SCOPE}.marts.{quote(mart)} as "
                           f"select * from {pipeline}.marts.{quote(mart)}{narrowed}")
