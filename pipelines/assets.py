@@ -14,7 +14,8 @@ from schemas.spec import SourceSpec, SpecError
 from warehouse.accounts import Overrides, build_accounts
 from warehouse.core import merge_source
 from warehouse.fingerprint import already_published, record_publish
-from warehouse.marts import build_mart, mart_dependencies, mart_names
+from warehouse.marts import mart_dependencies, mart_names
+from warehouse.marts.refresh import refresh_mart
 from warehouse.privacy import pii_salt
 from warehouse.publish import publish
 from warehouse.raw import land_source, prune_raw, with_added_columns
@@ -138,12 +139,15 @@ def core_assets(specs: list[SourceSpec]) -> list[dg.AssetsDefinition]:
 
 def _mart_asset(name: str, marts_read: set[str]) -> dg.AssetsDefinition:
     @dg.asset(name=name, group_name="marts", kinds=DUCKDB, deps=["accounts", *sorted(marts_read)],
-              description=f"marts.{name}, built from warehouse/marts/{name}.sql.")
+              description=f"marts.{name}, built from warehouse/marts/{name}.sql: the rows a night's changes touch, "
+                          f"or whole (warehouse/marts/{name}.yaml declares what it is refreshed by).")
     def mart(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
         with warehouse.connection() as connection:
-            rows = build_mart(connection, name, warehouse.mart_settings)
-        _report(context, f"{rows:,} rows")
-        return dg.MaterializeResult(metadata={"rows": rows})
+            built = refresh_mart(connection, name, warehouse.mart_settings, context.run_id)
+        _report(context, str(built))
+        return dg.MaterializeResult(metadata={
+            "rows": built.rows, "rebuilt_whole": built.whole_because is not None,
+            **({"why_whole": built.whole_because} if built.whole_because else {"share_refreshed": built.share})})
 
     return mart
 

@@ -35,6 +35,8 @@ __all__ = [
     "PUBLISHES",
     "SCHEMA_DRIFT",
     "RAW_RETENTION",
+    "REPLACED_RESPONSES",
+    "MART_BUILDS",
     "PUBLISHED_TABLES",
     "PIPELINE_TABLES",
     "LINEAGE_COLUMNS",
@@ -455,7 +457,40 @@ LANDING_DIGESTS = Table(
     enforce_key=True,
 )
 
+REPLACED_RESPONSES = Table(
+    schema="meta",
+    name="replaced_responses",
+    grain="One row per loaded response version that a newer version replaced, since the marts' last snapshot.",
+    description="What the merge removed from core, so that a night's mart refresh knows the accounts and months "
+                "those responses counted in (warehouse/marts/refresh.py); emptied when the marts take their snapshot.",
+    columns=(
+        Column("feedback_id", pa.string(), "The response.", False),
+        Column("mention_key", pa.string(), "Its account mention, as the replaced version had it."),
+        Column("responded_at", UTC_TIMESTAMP, "When the replaced version says it was answered.", False),
+        Column("run_id", pa.string(), "Run whose merge replaced it.", False),
+    ),
+)
+
+MART_BUILDS = Table(
+    schema="meta",
+    name="mart_builds",
+    grain="One row per mart: its latest build.",
+    description="How each mart was last built and from what, so that a night refreshes only what changed "
+                "(warehouse/marts/refresh.py); a full refresh empties it, and every mart is then built whole.",
+    primary_key=("mart",),
+    enforce_key=True,
+    columns=(
+        Column("mart", pa.string(), "The mart (warehouse/marts/<mart>.sql).", False),
+        Column("definition_hash", pa.string(), "Hash of its SQL, its declaration and the settings it reads.", False),
+        Column("whole_reads_hash", pa.string(), "Hash of what it reads whole from other marts (its `reads_whole`).", False),
+        Column("run_id", pa.string(), "Run that built it: the marts' snapshot it is consistent with, once taken.", False),
+        Column("built_whole", pa.bool_(), "Built whole (true) or refreshed (false).", False),
+        Column("share_refreshed", pa.float64(), "Share of its keys (accounts, months, quarters) recomputed."),
+        Column("built_at", UTC_TIMESTAMP, "When.", False),
+    ),
+)
+
 PUBLISHED_TABLES = (FEEDBACK, FEEDBACK_SCORES, ACCOUNTS, ACCOUNT_ALIASES, ACCOUNT_CHANGES)
 PIPELINE_TABLES = (LOADED_FEEDBACK, FEEDBACK_SCORES, ACCOUNTS, ACCOUNT_ALIASES, ACCOUNT_MENTIONS, ACCOUNT_CHANGES,
                    REJECTS, RUNS, FILES,
-                   VALIDATIONS, PUBLISHES, SCHEMA_DRIFT, RAW_RETENTION, LANDING_DIGESTS)
+                   VALIDATIONS, PUBLISHES, SCHEMA_DRIFT, RAW_RETENTION, LANDING_DIGESTS, REPLACED_RESPONSES, MART_BUILDS)

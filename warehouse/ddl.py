@@ -5,7 +5,7 @@ from __future__ import annotations
 from schemas.sql_names import quote
 from schemas.unified import FEEDBACK, Table
 
-__all__ = ["create_table_sql", "feedback_view_sql"]
+__all__ = ["create_table_sql", "feedback_select_sql", "feedback_view_sql"]
 
 
 def create_table_sql(table: Table, if_not_exists: bool = True, name: str | None = None,
@@ -18,8 +18,13 @@ def create_table_sql(table: Table, if_not_exists: bool = True, name: str | None 
     return f"create table {guard}{name or table.qualified_name} (\n  {columns}{key}\n)"
 
 
+def feedback_select_sql(loaded: str = "core.feedback_loaded", mentions: str = "core.account_mentions",
+                        join: str = "left join") -> str:
+    """The query of core.feedback: ``loaded`` responses with the account of their mention in ``mentions``."""
+    columns = ", ".join("m.account_id" if c == "account_id" else f"f.{quote(c)}" for c in FEEDBACK.column_names)
+    return f"select {columns} from {loaded} f {join} {mentions} m using (mention_key)"
+
+
 def feedback_view_sql() -> str:
     """core.feedback as the contract shows it: loaded responses with their resolved account."""
-    columns = ", ".join("m.account_id" if c == "account_id" else f"f.{quote(c)}" for c in FEEDBACK.column_names)
-    return (f"create or replace view core.feedback as select {columns} "
-            "from core.feedback_loaded f left join core.account_mentions m using (mention_key)")
+    return f"create or replace view core.feedback as {feedback_select_sql()}"

@@ -1,4 +1,7 @@
-"""Marts: every ``marts/*.sql`` file is one analyst-facing table, rebuilt from core on each run.
+"""Marts: every ``marts/*.sql`` file is one analyst-facing table, brought up to date with core on each run.
+
+:func:`build_mart` builds one whole; :mod:`warehouse.marts.refresh` recomputes only the rows a night's changes
+touch, for the marts that declare what their rows are keyed by.
 
 A new mart is a new SQL file: it becomes a table of the published warehouse and a Dagster asset. A mart may
 read other marts (``marts.<name>``): it is built after them, and its asset depends on theirs.

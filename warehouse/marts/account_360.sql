@@ -17,8 +17,10 @@
 --   distinct reasons, most frequent first. Requested features are matched case-insensitively and shown
 --   in their most common spelling (as in marts.feature_requests); top_requested_features are the account's
 --   three most requested.
+-- The as-of date reads core.feedback_loaded (the same responses as core.feedback, without their accounts): a
+-- night's refresh narrows core.feedback to the accounts it recomputes, while the as-of date is the warehouse's.
 with as_of as (
-    select (max(responded_at) at time zone 'UTC')::date as as_of_date from core.feedback
+    select (max(responded_at) at time zone 'UTC')::date as as_of_date from core.feedback_loaded
 ),
 -- Narrow on purpose: this CTE is materialised (several consumers), and carrying topic and topics for all
 -- 5M responses made it 1.7 GB, past memory_limit (1GB): it spilled, and so did the scores join reading it.

@@ -1,5 +1,11 @@
 -- Replace older versions of the loaded responses, then insert the new ones with their derived columns:
--- the e-mail becomes a salted hash and a domain; the e-mail itself never reaches core.
+-- the e-mail becomes a salted hash and a domain; the e-mail itself never reaches core. What a replaced version
+-- was counted under (its mention and date) is kept for the marts' next refresh.
+insert into meta.replaced_responses by name
+select feedback_id, mention_key, responded_at, $run_id as run_id
+from core.feedback_loaded
+where feedback_id in (select feedback_id from staged_exceptions where replaces);
+
 delete from core.feedback_scores
 where feedback_id in (select feedback_id from staged_exceptions where replaces);
 

@@ -39,3 +39,6 @@ update meta.files set spec_fingerprint = null where status = 'rejected';
 
 -- Landing files are hashed afresh too, should a file system have kept a rewritten file's time stamps.
 delete from meta.landing_digests;
+
+-- The marts are built whole after a full refresh: it may delete responses the replaced-responses log never saw.
+delete from meta.mart_builds;
