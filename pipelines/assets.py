@@ -169,7 +169,8 @@ def publish_asset() -> dg.AssetsDefinition:
         if published is None:
             _report(context, f"unchanged {home.warehouse_db}")
         else:
-            how = "rewritten" if published.rewritten else f"updated: {published.responses_written:,} response(s) written"
+            how = published.how if published.rewritten else \
+                f"updated: {published.responses_written:,} response(s) written; {published.how}"
             _report(context, f"published {home.warehouse_db} ({how})")
         if report:
             _report(context, f"report rebuilt: {report}")

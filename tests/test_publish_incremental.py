@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import duckdb
@@ -11,7 +14,7 @@ import pytest
 from samples import generate_silos
 from warehouse.db import pipeline_connection
 from warehouse.home import Home
-from warehouse.publish import publish
+from warehouse.publish import _attached, _write_all, publish, published_copies
 
 from conftest import query, silobridge, write_seed_specs
 
@@ -109,3 +112,115 @@ def test_a_file_unlike_the_schema_differing_in_most_responses_or_unreadable_is_r
     assert _publish_after(home, b"not a database")
     assert query(home.warehouse_db, "select count(*) > 0 from core.feedback") == [(True,)]
     assert not _publish_after(home, "select 1")  # and an intact one is patched
+
+
+def _rewrite_into(home: Home, path: Path) -> Path:
+    """What a write from scratch makes of the pipeline database, in a file of its own (the home's copies and
+    their record are left alone, so the next run still patches)."""
+    with pipeline_connection(home) as connection, _attached(connection, path):
+        _write_all(connection)
+    return path
+
+
+def _how(line: str) -> str:
+    """The way the run's progress line says the file was written."""
+    said = line.rsplit(" (", 1)[1].removesuffix(")")
+    return said.split("; ", 1)[1] if "; " in said else said
+
+
+def _night(home: Home, scratch: Path, seed: int) -> str:
+    _land_new_files(home, scratch / f"night{seed}", rows=100, seed=seed)
+    return _run(home)
+
+
+def _delete_responses_as_a_full_refresh_would(home: Home, n: int) -> None:
+    """Responses whose new version a corrected spec rejects leave core (and nothing replaces them)."""
+    connection = duckdb.connect(str(home.pipeline_db))
+    try:
+        gone = [r[0] for r in connection.execute(
+            "select feedback_id from core.feedback_loaded order by feedback_id limit ?", [n]).fetchall()]
+        connection.execute("delete from core.feedback_scores where list_contains(?, feedback_id)", [gone])
+        connection.execute("delete from core.feedback_loaded where list_contains(?, feedback_id)", [gone])
+    finally:
+        connection.close()
+
+
+def test_the_copy_of_two_publishes_ago_is_patched_from_the_record_to_what_a_rewrite_gives(
+        home: Home, tmp_path: Path) -> None:
+    write_seed_specs(home, max_reject_rate=0.5)
+    generate_silos(home.landing, rows=2000, seed=7)
+    assert "(rewritten)" in _run(home)
+    assert "copied the published file, patched from its record" in _night(home, tmp_path, seed=8)
+    first, second = published_copies(home)
+    assert home.warehouse_db.stat().st_ino in (first.stat().st_ino, second.stat().st_ino)
+
+    some_account, other_account = [row[0] for row in query(
+        home.warehouse_db, "select account_id from core.accounts where n_responses between 3 and 20 "
+                           "order by account_id limit 2")]
+    home.accounts.mkdir(parents=True, exist_ok=True)  # mentions move to another account: only their rows change
+    (home.accounts / "overrides.yaml").write_text(
+        f"merge:\n  - [{{account_id: {some_account}}}, {{account_id: {other_account}}}]\n", encoding="utf-8")
+    replaced = sorted((home.landing / "service").glob("followup_*.csv"))[0]  # a re-exported response
+    lines = replaced.read_text(encoding="utf-8").splitlines(keepends=True)
+    replaced.write_text("".join(lines[:1] + [lines[1].replace(",4,", ",5,", 1).replace(",3,", ",4,", 1)] + lines[2:]),
+                        encoding="utf-8")
+    line = _night(home, tmp_path, seed=9)
+    assert _how(line) == "patched the copy of two publishes ago", line
+    assert _contents(home.warehouse_db) == _contents(_rewrite_into(home, tmp_path / "rewrite9.duckdb"))
+
+    _delete_responses_as_a_full_refresh_would(home, 5)
+    line = _night(home, tmp_path, seed=10)
+    assert _how(line) == "patched the copy of two publishes ago", line
+    assert query(home.warehouse_db, "select count(*) from core.feedback")[0][0] == \
+        query(home.pipeline_db, "select count(*) from core.feedback_loaded")[0][0]
+    assert _contents(home.warehouse_db) == _contents(_rewrite_into(home, tmp_path / "rewrite10.duckdb"))
+
+
+def test_a_copy_a_reader_still_holds_is_left_to_it_and_made_afresh(home: Home, tmp_path: Path) -> None:
+    """DuckDB refuses to open for writing a file another process holds read-only (it locks the inode): the
+    publish unlinks that copy, the reader keeps its snapshot, and the new copy is made from the published file."""
+    write_seed_specs(home, max_reject_rate=0.5)
+    generate_silos(home.landing, rows=3000, seed=7)  # two nights of 100 stay under REWRITE_SHARE
+    _run(home)
+    reader = subprocess.Popen([sys.executable, "-c", textwrap.dedent("""
+        import sys, duckdb
+        connection = duckdb.connect(sys.argv[1], read_only=True)
+        count = "select count(*) from core.feedback"
+        print(connection.execute(count).fetchall()[0][0], flush=True)
+        sys.stdin.readline()
+        print(connection.execute(count).fetchall()[0][0], flush=True)
+    """), str(home.warehouse_db)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        before = int(reader.stdout.readline())
+        _night(home, tmp_path, seed=8)  # writes the other copy
+        line = _night(home, tmp_path, seed=9)  # the copy the reader holds is the older one now
+        assert "the older copy is open in another process: copied the published file, patched from its record" \
+            in line, line
+        reader.stdin.write("\n")
+        reader.stdin.flush()
+        assert int(reader.stdout.readline()) == before
+    finally:
+        reader.kill()
+        reader.wait()
+    assert _contents(home.warehouse_db) == _contents(_rewrite_into(home, tmp_path / "rewrite.duckdb"))
+    assert _how(_night(home, tmp_path, seed=10)) == "patched the copy of two publishes ago"
+
+
+def test_a_publish_killed_while_writing_the_older_copy_leaves_it_unknown_and_it_is_made_afresh(
+        home: Home, tmp_path: Path) -> None:
+    write_seed_specs(home, max_reject_rate=0.5)
+    generate_silos(home.landing, rows=1000, seed=7)
+    _run(home)
+    _night(home, tmp_path, seed=8)
+    older = next(copy for copy in published_copies(home) if copy.stat().st_ino != home.warehouse_db.stat().st_ino)
+    # What a kill leaves: the copy's record forgotten first (committed), the copy half written, its log behind.
+    connection = duckdb.connect(str(home.pipeline_db))
+    connection.execute("delete from meta.published_copies where file_name = ?", [older.name])
+    connection.close()
+    with older.open("r+b") as handle:
+        handle.seek(older.stat().st_size // 2)
+        handle.write(b"\0" * 65536)
+    older.with_name(older.name + ".wal").write_bytes(b"a log a killed writer left")
+    line = _night(home, tmp_path, seed=9)
+    assert "no record of the older copy" in line, line
+    assert _contents(home.warehouse_db) == _contents(_rewrite_into(home, tmp_path / "rewrite.duckdb"))

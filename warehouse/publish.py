@@ -134,13 +134,13 @@ def _write_older(connection: duckdb.DuckDBPyConnection, home: Home, older: Path,
             how = "from its record" if newer_record else "by comparing every response (no record of it)"
             if written is not None:
                 return Published(home.warehouse_db, False, written, f"{why}: copied the published file, patched {how}")
-        why = "no intact published file"
+        why = "the published file is damaged" if home.warehouse_db.exists() else None
     except _RewriteInstead as reason:
         why = str(reason)
     _remove_database(older)
     with _attached(connection, older):
         written = _write_all(connection)
-    return Published(home.warehouse_db, True, written, f"rewritten: {why}")
+    return Published(home.warehouse_db, True, written, f"rewritten: {why}" if why else "rewritten")
 
 
 # DuckDB's file starts with three 4 KiB headers, then holds its blocks: a file shorter than that was cut short.
