@@ -85,6 +85,8 @@ def publish(connection: duckdb.DuckDBPyConnection, home: Home, run_id: str) -> P
     older, newer = _older_and_newer(home)
     published = _write_older(connection, home, older, newer)
     _record_copy(connection, older, run_id, only_moved_mentions=published.how == _PATCHED_FROM_RECORD)
+    if published.rewritten:
+        _copy_for_next_night(connection, home, older, run_id)
     temporary = home.warehouse_db.with_name(f".{home.warehouse_db.name}.{run_id}.tmp")
     os.link(older, temporary)
     os.replace(temporary, home.warehouse_db)
@@ -93,6 +95,16 @@ def publish(connection: duckdb.DuckDBPyConnection, home: Home, run_id: str) -> P
 
 
 _PATCHED_FROM_RECORD = "patched the copy of two publishes ago"
+
+
+def _copy_for_next_night(connection: duckdb.DuckDBPyConnection, home: Home, written: Path, run_id: str) -> None:
+    """After a rewrite (a full run), make the other copy a copy of it, so the next night patches from the
+    record instead of copying the whole file then. The copy readers hold is unlinked, not overwritten."""
+    other = next(copy for copy in published_copies(home) if copy != written)
+    _forget(connection, other)
+    _remove_database(other)
+    shutil.copyfile(written, other)
+    _record_copy(connection, other, run_id, only_moved_mentions=False)
 
 
 def _remove_stale_temporaries(home: Home) -> None:
@@ -124,8 +136,10 @@ def _write_older(connection: duckdb.DuckDBPyConnection, home: Home, older: Path,
             if written is not None:
                 return Published(home.warehouse_db, False, written, _PATCHED_FROM_RECORD)
             why = "the older copy is open in another process"
+        elif older.exists():
+            why = "the older copy changed since it was written, or was never recorded"
         else:
-            why = "no record of the older copy, or it changed since it was written"
+            why = "no older copy yet"
         if home.warehouse_db.exists() and published_file_intact(home.warehouse_db):
             _remove_database(older)
             shutil.copyfile(home.warehouse_db, older)
@@ -134,7 +148,9 @@ def _write_older(connection: duckdb.DuckDBPyConnection, home: Home, older: Path,
             how = "from its record" if newer_record else "by comparing every response (no record of it)"
             if written is not None:
                 return Published(home.warehouse_db, False, written, f"{why}: copied the published file, patched {how}")
-        why = "the published file is damaged" if home.warehouse_db.exists() else None
+            why = "DuckDB cannot open a copy of the published file"
+        else:
+            why = "the published file is damaged" if home.warehouse_db.exists() else None
     except _RewriteInstead as reason:
         why = str(reason)
     _remove_database(older)
@@ -148,16 +164,17 @@ _DUCKDB_HEADERS_BYTES = 3 * 4096
 
 
 def published_file_intact(path: Path) -> bool:
-    """Whether DuckDB opens the published file and it holds every block its header counts (a copy or a disk
-    that filled up can cut it short; DuckDB then fails only on reading the missing blocks)."""
+    """Whether DuckDB opens the published file and it is long enough for the blocks in use (a copy or a disk
+    that filled up can cut it short; DuckDB then fails only on reading the missing blocks). Free blocks do
+    not count: a checkpoint truncates those at the end of the file."""
     try:
         connection = duckdb.connect(str(path), read_only=True)
     except duckdb.Error:
         return False
     try:
-        block_size, total_blocks = connection.execute(
-            "select block_size, total_blocks from pragma_database_size()").fetchall()[0]
-        return path.stat().st_size >= _DUCKDB_HEADERS_BYTES + block_size * total_blocks
+        block_size, used_blocks = connection.execute(
+            "select block_size, used_blocks from pragma_database_size()").fetchall()[0]
+        return path.stat().st_size >= _DUCKDB_HEADERS_BYTES + block_size * used_blocks
     except duckdb.Error:
         return False
     finally:
