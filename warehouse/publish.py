@@ -318,30 +318,65 @@ def _same_counts(connection: duckdb.DuckDBPyConnection) -> bool:
 
 
 def _replace_small_tables(connection: duckdb.DuckDBPyConnection) -> None:
+    """Refill the other published tables and the marts with the pipeline's rows. A table is emptied and
+    refilled rather than dropped, so its comments stay and only those whose text changed are written (over a
+    hundred statements otherwise); a mart that is new, gone or shaped otherwise is dropped or created."""
     for table in PUBLISHED_TABLES:
-        if table.qualified_name in (_RESPONSES, _SCORES):
-            _comment(connection, table, f"published.{table.qualified_name}")  # descriptions may have changed
-        else:
-            connection.execute(f"drop table published.{table.qualified_name}")
-            _copy_table(connection, table)
+        target = f"published.{table.qualified_name}"
+        if table.qualified_name not in (_RESPONSES, _SCORES):
+            connection.execute(f"delete from {target}")
+            _insert_rows(connection, table, target)
+        _comment(connection, table, target)
+    pipeline = _pipeline_database(connection)
     for mart in _tables(connection, "published", "marts"):
-        connection.execute(f"drop table published.marts.{quote(mart)}")
-    _copy_marts(connection)
+        if _columns(connection, "published", mart) != _columns(connection, pipeline, mart):
+            connection.execute(f"drop table published.marts.{quote(mart)}")
+    kept = _tables(connection, "published", "marts")
+    for mart in _tables(connection, pipeline, "marts"):
+        if mart in kept:
+            connection.execute(f"delete from published.marts.{quote(mart)}")
+            connection.execute(f"insert into published.marts.{quote(mart)} select * from marts.{quote(mart)}")
+        else:
+            connection.execute(f"create table published.marts.{quote(mart)} as select * from marts.{quote(mart)}")
+        _comment_mart(connection, mart)
+
+
+def _columns(connection: duckdb.DuckDBPyConnection, database: str, mart: str) -> list[tuple[str, str]]:
+    return connection.execute(
+        "select column_name, data_type from duckdb_columns() "
+        "where database_name = ? and schema_name = 'marts' and table_name = ? order by column_index",
+        [database, mart]).fetchall()
 
 
 def _copy_table(connection: duckdb.DuckDBPyConnection, table: Table) -> None:
     target = f"published.{table.qualified_name}"
     # No primary key here: the file is read-only for analysts, and keys were enforced upstream.
     connection.execute(create_table_sql(table, if_not_exists=False, name=target, with_key=False))
-    connection.execute(f"insert into {target} by name select {', '.join(map(quote, table.column_names))} "
-                       f"from {table.qualified_name}")
+    _insert_rows(connection, table, target)
     _comment(connection, table, target)
 
 
+def _insert_rows(connection: duckdb.DuckDBPyConnection, table: Table, target: str) -> None:
+    connection.execute(f"insert into {target} by name select {', '.join(map(quote, table.column_names))} "
+                       f"from {table.qualified_name}")
+
+
 def _comment(connection: duckdb.DuckDBPyConnection, table: Table, target: str) -> None:
-    connection.execute(f"comment on table {target} is {literal(table.grain + ' ' + table.description)}")
-    for column in table.columns:
-        connection.execute(f"comment on column {target}.{quote(column.name)} is {literal(column.description)}")
+    _set_comments(connection, target, table.grain + " " + table.description,
+                  {column.name: column.description for column in table.columns})
+
+
+def _set_comments(connection: duckdb.DuckDBPyConnection, target: str, text: str, columns: dict[str, str]) -> None:
+    """Comment the published table and its columns, writing only the comments that differ from the file's."""
+    _, schema, name = (part.strip('"') for part in target.split(".", 2))
+    where = "where database_name = 'published' and schema_name = ? and table_name = ?"
+    if scalar(connection, f"select comment from duckdb_tables() {where}", [schema, name]) != text:
+        connection.execute(f"comment on table {target} is {literal(text)}")
+    present = dict(connection.execute(f"select column_name, comment from duckdb_columns() {where}",
+                                      [schema, name]).fetchall())
+    for column, description in columns.items():
+        if present.get(column) != description:
+            connection.execute(f"comment on column {target}.{quote(column)} is {literal(description)}")
 
 
 def _tables(connection: duckdb.DuckDBPyConnection, database: str, schema: str) -> list[str]:
@@ -353,10 +388,12 @@ def _tables(connection: duckdb.DuckDBPyConnection, database: str, schema: str) -
 def _copy_marts(connection: duckdb.DuckDBPyConnection) -> None:
     for name in _tables(connection, _pipeline_database(connection), "marts"):
         connection.execute(f"create table published.marts.{quote(name)} as select * from marts.{quote(name)}")
-        if name in mart_names():
-            connection.execute(f"comment on table published.marts.{quote(name)} is {literal(mart_description(name))}")
-            for column, text in mart_columns(name).items():
-                connection.execute(f"comment on column published.marts.{quote(name)}.{quote(column)} is {literal(text)}")
+        _comment_mart(connection, name)
+
+
+def _comment_mart(connection: duckdb.DuckDBPyConnection, name: str) -> None:
+    if name in mart_names():
+        _set_comments(connection, f"published.marts.{quote(name)}", mart_description(name), mart_columns(name))
 
 
 def _sync_directory(folder: Path) -> None:
