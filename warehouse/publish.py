@@ -14,7 +14,9 @@ pipeline database records what each copy holds (``meta.published_copies``: the r
 diff: those whose run_id the copy does not hold (new or re-exported) and those whose mention moved to
 another account. Their rows are replaced, scores too for new versions; a response deleted since (a full
 refresh) shows as a count that differs, and then every response is compared. The small tables (accounts,
-aliases, account changes, marts) are written afresh. The result holds exactly what a full rewrite would.
+aliases, account changes, marts) are emptied and refilled, their comments written only where the text
+changed. The result holds exactly what a full rewrite would. A rewrite (a full run) also copies the file
+it wrote into the other copy's place, so the first night patches from the record too.
 
 Each step down this list is taken only when the one above cannot be sure, and the run's progress line
 says which was taken: patch the older copy from its record; copy the published file into the older copy's
