@@ -160,8 +160,9 @@ def mart_assets() -> list[dg.AssetsDefinition]:
 def publish_asset() -> dg.AssetsDefinition:
     @dg.asset(name="published_warehouse", group_name="publish", kinds=DUCKDB, deps=mart_names(),
               retry_policy=TRANSIENT_IO_RETRY,
-              description="warehouse.duckdb for analysts: schemas core and marts, rebuilt into a temporary "
-                          "file and moved into place atomically; left as it is when nothing it is built from changed. "
+              description="warehouse.duckdb for analysts: schemas core and marts; the older of two copies is "
+                          "patched (or rebuilt) and linked into place atomically; left as it is when nothing it is "
+                          "built from changed. "
                           "The HTML report (<home>/reports/feedback.html) is rebuilt with it.")
     def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
         home, settings = warehouse.home_dir, warehouse.mart_settings
@@ -173,7 +174,8 @@ def publish_asset() -> dg.AssetsDefinition:
         if published is None:
             _report(context, f"unchanged {home.warehouse_db}")
         else:
-            how = "rewritten" if published.rewritten else f"updated: {published.responses_written:,} response(s) written"
+            how = published.how if published.rewritten else \
+                f"updated: {published.responses_written:,} response(s) written; {published.how}"
             _report(context, f"published {home.warehouse_db} ({how})")
         if report:
             _report(context, f"report rebuilt: {report}")

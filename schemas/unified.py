@@ -33,6 +33,8 @@ __all__ = [
     "FILES",
     "VALIDATIONS",
     "PUBLISHES",
+    "PUBLISHED_COPIES",
+    "PUBLISHED_MENTIONS",
     "SCHEMA_DRIFT",
     "RAW_RETENTION",
     "REPLACED_RESPONSES",
@@ -405,6 +407,37 @@ PUBLISHES = Table(
     ),
 )
 
+PUBLISHED_COPIES = Table(
+    schema="meta",
+    name="published_copies",
+    grain="One row per copy of warehouse.duckdb (two are kept) whose content is known.",
+    description="What each of the two published copies holds, so a publish patches the older one with what "
+                "changed since it was written instead of copying and diffing the whole warehouse. A copy "
+                "loses its row before it is written, and a copy changed since (size, time or inode) is not trusted.",
+    columns=(
+        Column("file_name", pa.string(), "The copy's file name, next to warehouse.duckdb.", False),
+        Column("run_id", pa.string(), "Run that wrote it.", False),
+        Column("response_runs", pa.list_(pa.string()), "Every run_id of the responses it holds.", False),
+        Column("size_bytes", pa.int64(), "Its size when written.", False),
+        Column("modified_ns", pa.int64(), "Its modification time (st_mtime_ns) when written.", False),
+        Column("inode", pa.uint64(), "Its inode when written.", False),
+        Column("written_at", UTC_TIMESTAMP, "When.", False),
+    ),
+)
+
+PUBLISHED_MENTIONS = Table(
+    schema="meta",
+    name="published_mentions",
+    grain="One row per copy of warehouse.duckdb and account mention.",
+    description="The account each mention had when the copy was written: the responses whose account changed "
+                "since are found from the mentions, without reading every response.",
+    columns=(
+        Column("file_name", pa.string(), "The copy (meta.published_copies).", False),
+        Column("mention_key", pa.string(), "The mention (core.account_mentions).", False),
+        Column("account_id", pa.string(), "Its account in that copy."),
+    ),
+)
+
 SCHEMA_DRIFT = Table(
     schema="meta",
     name="schema_drift",
@@ -493,4 +526,5 @@ MART_BUILDS = Table(
 PUBLISHED_TABLES = (FEEDBACK, FEEDBACK_SCORES, ACCOUNTS, ACCOUNT_ALIASES, ACCOUNT_CHANGES)
 PIPELINE_TABLES = (LOADED_FEEDBACK, FEEDBACK_SCORES, ACCOUNTS, ACCOUNT_ALIASES, ACCOUNT_MENTIONS, ACCOUNT_CHANGES,
                    REJECTS, RUNS, FILES,
-                   VALIDATIONS, PUBLISHES, SCHEMA_DRIFT, RAW_RETENTION, LANDING_DIGESTS, REPLACED_RESPONSES, MART_BUILDS)
+                   VALIDATIONS, PUBLISHES, PUBLISHED_COPIES, PUBLISHED_MENTIONS, SCHEMA_DRIFT, RAW_RETENTION,
+                   LANDING_DIGESTS, REPLACED_RESPONSES, MART_BUILDS)
