@@ -89,10 +89,8 @@ def main() -> None:
           f"peak {incremental.peak_bytes / 2**20:,.0f} MiB", flush=True)
     after = best_of(home, args.repeat)
     print(f"no new files again (best of {args.repeat}): {after.seconds:.2f} s")
-    target = noop.seconds + 0.10 * full.seconds
-    verdict = "met" if incremental.seconds <= target else "MISSED"
-    print(f"target: incremental <= no-op + 10% of full = {noop.seconds:.2f} + {0.10 * full.seconds:.2f} "
-          f"= {target:.2f} s: {verdict} ({incremental.seconds / full.seconds:.1%} of the full run)")
+    # The night's target also needs a run on an empty home: targets.py measures it and gives the verdicts.
+    print(f"the 1% night took {incremental.seconds / full.seconds:.1%} of the full run (targets: targets.py)")
     if args.keep:
         print(f"home kept at {home}")
     else:

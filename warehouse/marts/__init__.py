@@ -23,7 +23,7 @@ from warehouse.db import scalar
 from warehouse.packaged import packaged_file, packaged_names, packaged_text
 
 __all__ = ["mart_columns", "mart_description", "MartSettings", "mart_names", "build_mart", "marts_read",
-           "mart_dependencies", "MartGraphError"]
+           "mart_dependencies", "MartGraphError", "tables_read"]
 
 
 @dataclass(frozen=True)
@@ -76,22 +76,32 @@ class MartGraphError(ValueError):
     """The marts cannot be built in any order: one reads a mart no file defines, or they read each other in a cycle."""
 
 
-def marts_read(sql: str, connection: duckdb.DuckDBPyConnection | None = None) -> set[str]:
-    """The marts a query reads: every ``marts.<name>`` table it names, as DuckDB's own parser sees it.
+def tables_read(sql: str, connection: duckdb.DuckDBPyConnection | None = None) -> set[str]:
+    """Every ``schema.table`` a query reads (lower case), as DuckDB's own parser sees it.
 
     Comments, string literals and CTE names are not table references, so they do not count. The query is
     parsed, not bound, so any connection will do (a fresh in-memory one unless given).
 
-    >>> sorted(marts_read("-- not marts.survey_fatigue\\nselect * from marts.account_360 join core.accounts using (account_id)"))
-    ['account_360']
+    >>> sorted(tables_read("-- not marts.survey_fatigue\\nwith a as (select 1) select * from marts.account_360, a"))
+    ['marts.account_360']
     """
     if connection is None:
         with duckdb.connect() as fresh:
-            return marts_read(sql, fresh)
+            return tables_read(sql, fresh)
     tree = json.loads(scalar(connection, "select json_serialize_sql(?)", [sql]))
     if tree["error"]:
         raise ValueError(tree["error_message"])
-    return {table["table_name"].lower() for table in _base_tables(tree) if table["schema_name"].lower() == "marts"}
+    return {f"{table['schema_name']}.{table['table_name']}".lower() for table in _base_tables(tree)
+            if table["schema_name"]}  # a CTE's name has no schema
+
+
+def marts_read(sql: str, connection: duckdb.DuckDBPyConnection | None = None) -> set[str]:
+    """The marts a query reads: every ``marts.<name>`` table it names (see :func:`tables_read`).
+
+    >>> sorted(marts_read("select * from marts.account_360 join core.accounts using (account_id)"))
+    ['account_360']
+    """
+    return {table.removeprefix("marts.") for table in tables_read(sql, connection) if table.startswith("marts.")}
 
 
 def _base_tables(node: object) -> Iterator[dict]:

@@ -25,7 +25,6 @@ refreshes only from that snapshot: one built since by a run that did not build t
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -35,7 +34,7 @@ from schemas.sql_names import quote
 
 from warehouse.db import insert_rows, run_sql, scalar, transaction
 from warehouse.ddl import feedback_select_sql
-from warehouse.marts import MartSettings, build_mart, mart_names, mart_sql
+from warehouse.marts import MartSettings, build_mart, mart_names, mart_sql, tables_read
 from warehouse.packaged import packaged_file
 
 __all__ = ["MartBuilt", "Refresh", "REFRESH_SHARE", "refresh_declaration", "refresh_mart"]
@@ -180,11 +179,7 @@ def _marts_refreshed_by(key: str) -> list[str]:
 @cache
 def _tables_read(name: str) -> frozenset[str]:
     """The ``schema.table`` names the mart's SQL reads, as DuckDB's parser sees them."""
-    from warehouse.marts import _base_tables
-
-    tree = json.loads(scalar(_parser(), "select json_serialize_sql(?)", [mart_sql(name)]))
-    return frozenset(f"{t['schema_name'].lower()}.{t['table_name'].lower()}" for t in _base_tables(tree)
-                     if t["schema_name"])  # a CTE's name has none
+    return frozenset(tables_read(mart_sql(name), _parser()))
 
 
 @cache
